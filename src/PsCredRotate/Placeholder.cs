@@ -1,0 +1,5 @@
+namespace PsCredRotate;
+
+internal static class Placeholder
+{
+}
