@@ -1,8 +1,12 @@
 using System;
 using System.Collections;
+using System.IO;
+using Org.BouncyCastle.Asn1.EdEC;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
@@ -166,7 +170,9 @@ internal static class CertificateBuilder
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature));
         generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, new SubjectKeyIdentifierStructure(publicKey));
 
-        var signer = new Asn1SignatureFactory(SignatureAlgorithm(material), material.ToBouncyCastlePrivate(), random);
+        ISignatureFactory signer = material.KeyType == KeyType.OKP
+            ? new Ed25519SignatureFactory((Ed25519PrivateKeyParameters)material.ToBouncyCastlePrivate())
+            : new Asn1SignatureFactory(SignatureAlgorithm(material), material.ToBouncyCastlePrivate(), random);
         return generator.Generate(signer).GetEncoded();
     }
 
@@ -175,7 +181,7 @@ internal static class CertificateBuilder
     {
         // PS* keys too: PKCS#1 v1.5 certificates are what every peer reads.
         KeyType.RSA => "SHA256WITHRSA",
-        KeyType.OKP => "Ed25519",
+        KeyType.OKP => "Ed25519", // signed by Ed25519SignatureFactory; BouncyCastle 1.8's factory lacks it
         _ => material.Curve switch
         {
             KeyAlgorithms.CurveP384 => "SHA384WITHECDSA",
@@ -192,5 +198,63 @@ internal static class CertificateBuilder
         bytes[0] &= 0x7F;
         bytes[0] |= 0x40;
         return new BigInteger(1, bytes);
+    }
+}
+
+/// <summary>
+/// Ed25519 certificate signatures (RFC 8410 §6: algorithm id-Ed25519 without parameters, the
+/// signature over the whole TBSCertificate), which BouncyCastle 1.8's Asn1SignatureFactory lacks.
+/// </summary>
+internal sealed class Ed25519SignatureFactory : ISignatureFactory
+{
+    private readonly Ed25519PrivateKeyParameters _key;
+
+    public Ed25519SignatureFactory(Ed25519PrivateKeyParameters key)
+    {
+        _key = key ?? throw new ArgumentNullException(nameof(key));
+    }
+
+    public object AlgorithmDetails => new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519);
+
+    public IStreamCalculator CreateCalculator() => new Calculator(_key);
+
+    private sealed class Calculator : IStreamCalculator
+    {
+        private readonly Ed25519PrivateKeyParameters _key;
+        private readonly MemoryStream _data = new();
+
+        public Calculator(Ed25519PrivateKeyParameters key)
+        {
+            _key = key;
+        }
+
+        public Stream Stream => _data;
+
+        public object GetResult()
+        {
+            byte[] data = _data.ToArray();
+            var signer = new Ed25519Signer();
+            signer.Init(true, _key);
+            signer.BlockUpdate(data, 0, data.Length);
+            return new Result(signer.GenerateSignature());
+        }
+    }
+
+    private sealed class Result : IBlockResult
+    {
+        private readonly byte[] _signature;
+
+        public Result(byte[] signature)
+        {
+            _signature = signature;
+        }
+
+        public byte[] Collect() => (byte[])_signature.Clone();
+
+        public int Collect(byte[] destination, int offset)
+        {
+            Array.Copy(_signature, 0, destination, offset, _signature.Length);
+            return _signature.Length;
+        }
     }
 }
