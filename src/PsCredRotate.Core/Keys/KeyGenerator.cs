@@ -64,7 +64,7 @@ public static class KeyGenerator
         DateTimeOffset now = options.Now ?? DateTimeOffset.UtcNow;
 
         // Check the certificate request before spending time on key generation.
-        CertificateRequest? request = options.Certificate ? CertificateRequest.From(options, now) : null;
+        SelfSignedCertificateRequest? request = options.Certificate ? SelfSignedCertificateRequest.From(options, now) : null;
 
         KeyMaterial material = Create(algorithm, options.KeySize);
         try
