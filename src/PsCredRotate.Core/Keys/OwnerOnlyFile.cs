@@ -64,7 +64,7 @@ internal static class OwnerOnlyFile
             // Someone created the target after the check above; it is theirs, not ours to replace.
             throw FileExists(target, ex);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecurityException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecurityException or NotSupportedException or DllNotFoundException or EntryPointNotFoundException)
         {
             throw new PsCredRotateException(
                 ErrorIds.ExportWriteFailed,

@@ -191,6 +191,7 @@ public sealed class KeyExporterTests
         Assert.Equal(Base64Url.Encode(SHA256.HashData(der)), jwk.GetProperty("x5t#S256").GetString());
         Assert.Equal(key.CertificateThumbprintSha256, jwk.GetProperty("x5t#S256").GetString());
         Assert.Equal("x5t#S256", jwk.EnumerateObject().Last().Name);
+        Assert.DoesNotContain("\\u", doc.RootElement.GetRawText(), StringComparison.Ordinal); // '+' and '/' of x5c written plainly
     }
 
     [Fact]
