@@ -1,5 +1,9 @@
 using System;
 using System.Collections.Generic;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.EdEC;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
@@ -71,8 +75,12 @@ internal sealed class Ed25519KeyMaterial : KeyMaterial
     public override byte[] ExportSubjectPublicKeyInfo() =>
         SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(_public).GetDerEncoded();
 
+    /// <summary>
+    /// RFC 8410 §7 version 1 (no embedded public key), the form openssl writes. BouncyCastle's
+    /// factory writes version 2 with the public key, which OpenSSL 3.0 cannot read.
+    /// </summary>
     public override byte[] ExportPkcs8PrivateKey() =>
-        PrivateKeyInfoFactory.CreatePrivateKeyInfo(PrivateOrThrow()).GetDerEncoded();
+        new PrivateKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), new DerOctetString(PrivateOrThrow().GetEncoded())).GetDerEncoded();
 
     public override AsymmetricKeyParameter ToBouncyCastlePublic() => _public;
 

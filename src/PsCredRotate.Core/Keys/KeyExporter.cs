@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Security;
+using System.Text;
 
 namespace PsCredRotate.Core.Keys;
 
@@ -23,7 +24,8 @@ public static class KeyExporter
     /// <summary>The key as text. Private material only when <paramref name="publicOnly"/> is false.</summary>
     public static string Export(RotationKey key, KeyExportFormat format, bool publicOnly, SecureString? password = null)
     {
-        throw new NotImplementedException("KeyExporter.Export: being written (issue 2, keys: generate/certificate/export).");
+        Check(key, format, publicOnly, password);
+        return Render(key, format, publicOnly, password);
     }
 
     /// <summary>
@@ -33,6 +35,116 @@ public static class KeyExporter
     /// </summary>
     public static FileInfo ExportToFile(RotationKey key, string path, KeyExportFormat format, bool publicOnly, SecureString? password, bool overwrite)
     {
-        throw new NotImplementedException("KeyExporter.ExportToFile: being written (issue 2, keys: generate/certificate/export).");
+        Check(key, format, publicOnly, password);
+        byte[]? bytes = null;
+        try
+        {
+            return OwnerOnlyFile.WriteAtomically(path, ownerOnly: !publicOnly, overwrite, stream =>
+            {
+                // Rendered only once the path is known to be usable (encryption takes a moment).
+                bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(key, format, publicOnly, password));
+                stream.Write(bytes, 0, bytes.Length);
+            });
+        }
+        finally
+        {
+            SecureStrings.Clear(bytes);
+        }
+    }
+
+    private static void Check(RotationKey key, KeyExportFormat format, bool publicOnly, SecureString? password)
+    {
+        if (key is null)
+        {
+            throw new ArgumentNullException(nameof(key));
+        }
+
+        if (!Enum.IsDefined(typeof(KeyExportFormat), format))
+        {
+            throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown export format.");
+        }
+
+        if (password is not null)
+        {
+            if (format != KeyExportFormat.Pem)
+            {
+                throw new PsCredRotateException(
+                    ErrorIds.ExportFormatPasswordUnsupported,
+                    ErrorKind.InvalidArgument,
+                    $"A password encrypts a PEM private key; the {format} format has no encryption. Export as Pem with the password, or as {format} without one.",
+                    format);
+            }
+
+            if (publicOnly)
+            {
+                throw new PsCredRotateException(
+                    ErrorIds.ExportFormatPasswordUnsupported,
+                    ErrorKind.InvalidArgument,
+                    "A password encrypts the private key; a public-only export is not encrypted. Leave out the password, or export the private key.",
+                    format);
+            }
+
+            if (password.Length == 0)
+            {
+                throw new PsCredRotateException(
+                    ErrorIds.KeyPasswordEmpty,
+                    ErrorKind.InvalidArgument,
+                    "The password is empty; give a password to encrypt the key.");
+            }
+        }
+
+        if (!publicOnly && !key.HasPrivateKey)
+        {
+            throw new PsCredRotateException(
+                ErrorIds.PrivateKeyUnavailable,
+                ErrorKind.InvalidOperation,
+                $"The key {key.Kid} holds only the public half; export it public-only.",
+                key.Kid);
+        }
+    }
+
+    private static string Render(RotationKey key, KeyExportFormat format, bool publicOnly, SecureString? password) => format switch
+    {
+        KeyExportFormat.Jwk => JwkWriter.WriteJwk(key, includePrivate: !publicOnly),
+        KeyExportFormat.Jwks => JwkWriter.WriteJwks(key, includePrivate: !publicOnly),
+        _ => RenderPem(key, publicOnly, password),
+    };
+
+    private static string RenderPem(RotationKey key, bool publicOnly, SecureString? password)
+    {
+        string keyBlock;
+        if (publicOnly)
+        {
+            keyBlock = key.PublicKeyPem;
+        }
+        else
+        {
+            byte[] pkcs8 = key.Material.ExportPkcs8PrivateKey();
+            try
+            {
+                if (password is null)
+                {
+                    keyBlock = Pem.Encode(Pem.PrivateKeyLabel, pkcs8);
+                }
+                else
+                {
+                    char[] chars = SecureStrings.ToChars(password);
+                    try
+                    {
+                        keyBlock = Pem.Encode(Pem.EncryptedPrivateKeyLabel, Pkcs8Encryptor.Encrypt(pkcs8, chars));
+                    }
+                    finally
+                    {
+                        SecureStrings.Clear(chars);
+                    }
+                }
+            }
+            finally
+            {
+                SecureStrings.Clear(pkcs8);
+            }
+        }
+
+        return key.CertificatePem is string certificate ? keyBlock + certificate : keyBlock;
     }
 }

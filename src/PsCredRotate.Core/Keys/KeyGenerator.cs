@@ -31,8 +31,59 @@ public sealed class KeyGenerationOptions
 /// <summary>Generates rotation keys (platform crypto; Ed25519 and certificates through BouncyCastle).</summary>
 public static class KeyGenerator
 {
+    /// <summary>RSA modulus size when none is asked for.</summary>
+    public const int DefaultRsaKeySize = 2048;
+
     public static RotationKey Generate(KeyGenerationOptions options)
     {
-        throw new NotImplementedException("KeyGenerator.Generate: being written (issue 2, keys: generate/certificate/export).");
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        KeyAlgorithm algorithm = options.Algorithm;
+        if (!Enum.IsDefined(typeof(KeyAlgorithm), algorithm))
+        {
+            throw new PsCredRotateException(
+                ErrorIds.AlgorithmUnsupported,
+                ErrorKind.InvalidArgument,
+                $"The algorithm '{algorithm}' is not supported. Use one of: {string.Join(", ", Enum.GetNames(typeof(KeyAlgorithm)))}.",
+                algorithm);
+        }
+
+        KeyType keyType = KeyAlgorithms.KeyTypeOf(algorithm);
+        if (keyType != KeyType.RSA && options.KeySize is not null)
+        {
+            throw new PsCredRotateException(
+                ErrorIds.KeySizeUnsupported,
+                ErrorKind.InvalidArgument,
+                $"KeySize applies to RSA keys only; {algorithm} uses the {KeyAlgorithms.CurveOf(algorithm)} curve, whose size is fixed. Leave KeySize out.",
+                options.KeySize);
+        }
+
+        DateTimeOffset now = options.Now ?? DateTimeOffset.UtcNow;
+
+        // Check the certificate request before spending time on key generation.
+        SelfSignedCertificateRequest? request = options.Certificate ? SelfSignedCertificateRequest.From(options, now) : null;
+
+        KeyMaterial material = Create(algorithm, options.KeySize);
+        try
+        {
+            KeyCertificate? certificate = request is null ? null : KeyCertificate.FromDer(CertificateBuilder.Build(material, request));
+            return new RotationKey(material, algorithm, options.Name, certificate, now);
+        }
+        catch
+        {
+            material.Dispose();
+            throw;
+        }
     }
+
+    private static KeyMaterial Create(KeyAlgorithm algorithm, int? keySize) => KeyAlgorithms.KeyTypeOf(algorithm) switch
+    {
+        KeyType.RSA => RsaKeyMaterial.Generate(keySize ?? DefaultRsaKeySize),
+        KeyType.OKP => Ed25519KeyMaterial.Generate(),
+        _ => EcKeyMaterial.Generate(EcCurve.FromJwkName(KeyAlgorithms.CurveOf(algorithm))
+            ?? throw new InvalidOperationException("No curve is registered for " + algorithm + ".")),
+    };
 }
