@@ -69,6 +69,8 @@ public sealed class OpenSslKeyFiles : IDisposable
         Gen("x25519.pem", "genpkey", "-algorithm", "x25519", "-out", F("x25519.pem"));
         Gen("ed448.pem", "genpkey", "-algorithm", "ed448", "-out", F("ed448.pem"));
         Gen("legacy.pem", "genrsa", "-aes256", "-traditional", "-passout", "pass:" + Password, "-out", F("legacy.pem"), "2048");
+        Gen("pbes1.pem", "pkcs8", "-topk8", "-in", F("rsa2048.pem"), "-v1", "PBE-SHA1-3DES", "-passout", "pass:" + Password, "-out", F("pbes1.pem"));
+        Gen("scrypt.pem", "pkcs8", "-topk8", "-in", F("rsa2048.pem"), "-scrypt", "-passout", "pass:" + Password, "-out", F("scrypt.pem"));
         _dir.Write("mismatch.pem", Text("cert.pem") + Text("rsa2048.pem"));
         _dir.Write("twokeys.pem", Text("rsa2048.pem") + Text("rsa3072.pem"));
     }
