@@ -134,29 +134,25 @@ public static class KeyImporter
 
     private static RotationKey FromBytes(byte[] bytes, KeyImportOptions options)
     {
-        string? text = DecodeText(bytes, out int start);
-        if (text is not null)
+        string text = DecodeText(bytes, out int start);
+        if (string.IsNullOrWhiteSpace(text))
         {
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                throw Empty();
-            }
+            throw Empty();
+        }
 
-            string trimmed = text.TrimStart();
-            if (trimmed.StartsWith("{", StringComparison.Ordinal))
-            {
-                return FromJwkText(text, options);
-            }
+        if (text.TrimStart().StartsWith("{", StringComparison.Ordinal))
+        {
+            return FromJwkText(text, options);
+        }
 
-            if (PemReader.LooksLikePem(text))
-            {
-                return FromPemText(text, options);
-            }
+        if (PemReader.LooksLikePem(text))
+        {
+            return FromPemText(text, options);
         }
 
         if (bytes.Length == start)
         {
-            throw text is null || !string.IsNullOrWhiteSpace(text) ? DerKeyReader.Unrecognized(null) : Empty();
+            throw DerKeyReader.Unrecognized(null);
         }
 
         byte[] der = new byte[bytes.Length - start];
@@ -171,8 +167,8 @@ public static class KeyImporter
         }
     }
 
-    /// <summary>The input as text when it has a UTF-16 or UTF-8 BOM or looks textual; null for binary.</summary>
-    private static string? DecodeText(byte[] bytes, out int start)
+    /// <summary>The input as text (UTF-16 with a BOM, else UTF-8); <paramref name="start"/> is where DER would begin.</summary>
+    private static string DecodeText(byte[] bytes, out int start)
     {
         start = 0;
         if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)
@@ -192,12 +188,7 @@ public static class KeyImporter
             start = 3;
         }
 
-        // DER starts with a SEQUENCE tag; text keys start with '{', '-', or a comment line.
-        if (bytes.Length > start && bytes[start] == 0x30)
-        {
-            return null;
-        }
-
+        // Binary DER decodes to text that is neither a JWK nor PEM, and then falls through to DER.
         return new UTF8Encoding(false, false).GetString(bytes, start, bytes.Length - start);
     }
 

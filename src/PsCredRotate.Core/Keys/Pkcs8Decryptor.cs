@@ -48,7 +48,7 @@ internal static class Pkcs8Decryptor
             kdf = Pbkdf2Params.GetInstance(func.Parameters);
             scheme = AlgorithmIdentifier.GetInstance(pbes2.EncryptionScheme.ToAsn1Object());
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or IOException or InvalidOperationException or NullReferenceException)
+        catch (Exception ex) when (ex is not PsCredRotateException)
         {
             throw Malformed(ex);
         }
