@@ -109,6 +109,9 @@ public sealed class OpenSslImportTests
         string fingerprint = OpenSsl.Run(new[] { "x509", "-in", _keys.Path("cert.pem"), "-noout", "-fingerprint", "-sha1" }).EnsureSuccess().StdOut;
         string expected = fingerprint.Trim().Split('=')[1].Replace(":", string.Empty, StringComparison.Ordinal);
         Assert.Equal(expected, key.CertificateThumbprint);
+        string sha256 = OpenSsl.Run(new[] { "x509", "-in", _keys.Path("cert.pem"), "-noout", "-fingerprint", "-sha256" }).EnsureSuccess().StdOut;
+        byte[] sha256Bytes = Convert.FromHexString(sha256.Trim().Split('=')[1].Replace(":", string.Empty, StringComparison.Ordinal));
+        Assert.Equal(OpenSslKeyFiles.B64Url(sha256Bytes), key.CertificateThumbprintSha256);
         Assert.NotNull(key.CertificatePem);
         Assert.Contains("-----BEGIN CERTIFICATE-----", key.CertificatePem, StringComparison.Ordinal);
     }
