@@ -41,6 +41,9 @@ public static class ErrorIds
     public const string AlgorithmUnsupported = "AlgorithmUnsupported";
     public const string AlgorithmKeyMismatch = "AlgorithmKeyMismatch";
 
+    // keys-import
+    public const string KeyFileUnreadable = "KeyFileUnreadable";
+
     // ---- Key generation (New-RotationKey) ----
     public const string KeySizeUnsupported = "KeySizeUnsupported";
     public const string CertificateSubjectInvalid = "CertificateSubjectInvalid";

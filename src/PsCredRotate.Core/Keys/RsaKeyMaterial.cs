@@ -111,7 +111,8 @@ internal sealed class RsaKeyMaterial : KeyMaterial
         var p = new RSAParameters
         {
             Modulus = BigEndian.Unsigned(key.Modulus),
-            Exponent = BigEndian.Unsigned(key.Exponent),
+            // For a private key, BouncyCastle's Exponent is d; the public exponent is separate.
+            Exponent = BigEndian.Unsigned(key is RsaPrivateCrtKeyParameters c ? c.PublicExponent : key.Exponent),
         };
         if (key is RsaPrivateCrtKeyParameters crt)
         {
