@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using PsCredRotate.Core.Keys;
 
@@ -75,11 +76,20 @@ internal static class JwsCompact
         return signingInput + "." + Base64Url.Encode(signature);
     }
 
-    /// <summary>One JSON object, UTF-8, without indentation.</summary>
+    /// <summary>
+    /// One JSON object, UTF-8, without indentation. Only what JSON requires is escaped (quote,
+    /// backslash, control characters): the text is never embedded in HTML, and "at+jwt" or a URL
+    /// with '&amp;' stays readable as written.
+    /// </summary>
     public static byte[] WriteObject(Action<Utf8JsonWriter> writeMembers)
     {
+        if (writeMembers is null)
+        {
+            throw new ArgumentNullException(nameof(writeMembers));
+        }
+
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writeMembers(writer);
