@@ -27,7 +27,7 @@ internal static class OpenSslComparison
 
     public static int Run(string[] args)
     {
-        int count = ReadOption(args, "--count", 31);
+        int count = ReadOption(args, "--count", 101);
         int seconds = ReadOption(args, "--seconds", 3);
         int rounds = ReadOption(args, "--rounds", 3);
 
@@ -257,6 +257,17 @@ internal static class OpenSslComparison
         Line("  openssl genpkey process, CPU", g.OpenSslCpu);
         Line("  'openssl version' process, CPU", g.StartupCpu);
         Line("  openssl genpkey minus start-up, CPU", opensslNetCpu);
+        if (g.OursCpu.Count > 0 && opensslNetCpu.Count > 0)
+        {
+            (double low, double high) = Stats.BootstrapMedianRatio(g.OursCpu, opensslNetCpu);
+            Console.WriteLine($"  Generation ratio (CPU), bootstrap 90% interval: {low.ToString("F2", Inv)} .. {high.ToString("F2", Inv)}");
+        }
+
+        {
+            (double low, double high) = Stats.BootstrapMedianRatio(g.OursWall, opensslNetWall);
+            Console.WriteLine($"  Generation ratio (wall), bootstrap 90% interval: {low.ToString("F2", Inv)} .. {high.ToString("F2", Inv)}");
+        }
+
         Console.WriteLine("  openssl 3.0 has no in-process timer for RSA key generation, so each 'openssl genpkey' run is");
         Console.WriteLine("  timed as a whole process and the median of a trivial 'openssl version' process (start-up,");
         Console.WriteLine("  configuration, provider loading) is subtracted. genpkey's PEM encoding and output stay in.");
