@@ -1,8 +1,23 @@
+using System;
+using System.Linq;
 using BenchmarkDotNet.Running;
 
 namespace PsCredRotate.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>
+    /// BenchmarkDotNet suite by default (<c>--filter *Signing*</c> etc.); <c>--compare-openssl</c>
+    /// [<c>--count N</c>, default 101] [<c>--seconds S</c>, default 3] [<c>--rounds R</c>, default 3] runs the measured comparison with the openssl CLI instead.
+    /// </summary>
+    public static int Main(string[] args)
+    {
+        if (args.Contains(OpenSslComparison.Switch, StringComparer.Ordinal))
+        {
+            return OpenSslComparison.Run(args);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

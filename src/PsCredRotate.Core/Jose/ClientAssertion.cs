@@ -50,17 +50,3 @@ public sealed class ClientAssertion
 
     public override string ToString() => $"client assertion for '{ClientId}' (kid {Kid}, {Algorithm}), expires {ExpiresAt:u}";
 }
-
-/// <summary>Signs private_key_jwt client assertions (RFC 7523, RFC 7521 §5).</summary>
-public static class ClientAssertionFactory
-{
-    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(60);
-
-    /// <summary>Auth0 refuses assertions whose exp is more than 5 minutes after iat.</summary>
-    public static readonly TimeSpan MaximumLifetime = TimeSpan.FromMinutes(5);
-
-    public static ClientAssertion Create(RotationKey key, string clientId, string audience, TimeSpan? lifetime = null, DateTimeOffset? now = null)
-    {
-        throw new NotImplementedException("ClientAssertionFactory.Create: being written (issue 2, jose).");
-    }
-}
