@@ -10,7 +10,7 @@ BeforeAll {
     Import-Module -Name $modulePath -Force -ErrorAction Stop
 
     # Windows PowerShell 5.1 has no $IsWindows; it only runs on Windows.
-    $script:OnUnix = ($PSVersionTable.PSEdition -eq 'Core') -and (-not $IsWindows)
+    $OnUnix = ($PSVersionTable.PSEdition -eq 'Core') -and (-not $IsWindows)
 
     # Runs a command and returns the first error it raises, or $null. Non-terminating errors
     # become terminating under 'Stop', and the caught record keeps their FullyQualifiedErrorId.
@@ -140,13 +140,13 @@ Describe 'New-RotationKey' {
 
 Describe 'Export-RotationKey' {
     BeforeAll {
-        $script:key = New-RotationKey -Name 'export-test'
+        $key = New-RotationKey -Name 'export-test'
     }
 
     It 'writes nothing with -WhatIf' {
         $path = Join-Path $TestDrive 'whatif.pem'
 
-        $out = Export-RotationKey -Key $script:key -Path $path -WhatIf
+        $out = Export-RotationKey -Key $key -Path $path -WhatIf
 
         $out | Should -BeNullOrEmpty
         Test-Path -LiteralPath $path | Should -BeFalse
@@ -155,7 +155,7 @@ Describe 'Export-RotationKey' {
     It 'writes the private key to a file and returns the file' {
         $path = Join-Path $TestDrive 'private.pem'
 
-        $file = Export-RotationKey -Key $script:key -Path $path
+        $file = Export-RotationKey -Key $key -Path $path
 
         $file | Should -BeOfType ([System.IO.FileInfo])
         $file.FullName | Should -Be (Get-Item -LiteralPath $path).FullName
@@ -163,13 +163,13 @@ Describe 'Export-RotationKey' {
     }
 
     It 'creates a private key file readable by its owner only (0600) on Unix' {
-        if (-not $script:OnUnix) {
+        if (-not $OnUnix) {
             Set-ItResult -Skipped -Because 'POSIX file modes exist on Unix only'
             return
         }
         $path = Join-Path $TestDrive 'owner-only.pem'
 
-        Export-RotationKey -Key $script:key -Path $path | Out-Null
+        Export-RotationKey -Key $key -Path $path | Out-Null
 
         (Get-Item -LiteralPath $path).UnixMode | Should -BeExactly '-rw-------'
     }
@@ -178,7 +178,7 @@ Describe 'Export-RotationKey' {
         $path = Join-Path $TestDrive 'encrypted.pem'
         $password = ConvertTo-SecureString -String 'correct horse battery staple' -AsPlainText -Force
 
-        Export-RotationKey -Key $script:key -Path $path -Password $password | Out-Null
+        Export-RotationKey -Key $key -Path $path -Password $password | Out-Null
 
         Get-Content -LiteralPath $path -Raw | Should -BeLike '-----BEGIN ENCRYPTED PRIVATE KEY-----*'
     }
@@ -187,9 +187,9 @@ Describe 'Export-RotationKey' {
         $path = Join-Path $TestDrive 'exists.pem'
         Set-Content -LiteralPath $path -Value 'old'
 
-        $err = Get-FirstError { Export-RotationKey -Key $script:key -Path $path -PublicOnly }
+        $err = Get-FirstError { Export-RotationKey -Key $key -Path $path -PublicOnly }
         $before = Get-Content -LiteralPath $path -Raw
-        Export-RotationKey -Key $script:key -Path $path -PublicOnly -Force | Out-Null
+        Export-RotationKey -Key $key -Path $path -PublicOnly -Force | Out-Null
 
         $err.FullyQualifiedErrorId | Should -BeLike 'ExportFileExists,*'
         $before.Trim() | Should -BeExactly 'old'
@@ -199,9 +199,9 @@ Describe 'Export-RotationKey' {
     It 'returns the key instead of the file with -PassThru' {
         $path = Join-Path $TestDrive 'passthru.pem'
 
-        $out = Export-RotationKey -Key $script:key -Path $path -PassThru
+        $out = Export-RotationKey -Key $key -Path $path -PassThru
 
-        $out.Kid | Should -BeExactly $script:key.Kid
+        $out.Kid | Should -BeExactly $key.Kid
         Test-Path -LiteralPath $path | Should -BeTrue
     }
 
@@ -218,97 +218,97 @@ Describe 'Export-RotationKey' {
         $out = $null
         $errors = $null
 
-        $out = Export-RotationKey -Key $script:key -ErrorAction SilentlyContinue -ErrorVariable errors
+        $out = Export-RotationKey -Key $key -ErrorAction SilentlyContinue -ErrorVariable errors
 
         $out | Should -BeNullOrEmpty
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'PrivateKeyPlainTextRequired,*'
-        $errors[0].TargetObject | Should -BeExactly $script:key.Kid
+        $errors[0].TargetObject | Should -BeExactly $key.Kid
     }
 
     It 'writes the public key to the pipeline with -PublicOnly' {
-        $pem = Export-RotationKey -Key $script:key -PublicOnly
+        $pem = Export-RotationKey -Key $key -PublicOnly
 
         $pem | Should -BeLike '-----BEGIN PUBLIC KEY-----*'
         $pem | Should -Not -Match 'PRIVATE'
     }
 
     It 'writes the private key to the pipeline with -AsPlainText' {
-        $pem = Export-RotationKey -Key $script:key -AsPlainText
+        $pem = Export-RotationKey -Key $key -AsPlainText
 
         $pem | Should -BeLike '-----BEGIN PRIVATE KEY-----*'
     }
 
     It 'writes a public JWK whose kid is the key''s kid' {
-        $jwk = Export-RotationKey -Key $script:key -Format Jwk -PublicOnly | ConvertFrom-Json
+        $jwk = Export-RotationKey -Key $key -Format Jwk -PublicOnly | ConvertFrom-Json
 
-        $jwk.kid | Should -BeExactly $script:key.Kid
+        $jwk.kid | Should -BeExactly $key.Kid
         $jwk.kty | Should -BeExactly 'RSA'
         $jwk.PSObject.Properties.Name | Should -Not -Contain 'd'
     }
 
     It 'writes a JWK Set holding the key' {
-        $jwks = Export-RotationKey -Key $script:key -Format Jwks -PublicOnly | ConvertFrom-Json
+        $jwks = Export-RotationKey -Key $key -Format Jwks -PublicOnly | ConvertFrom-Json
 
         @($jwks.keys).Count | Should -Be 1
-        $jwks.keys[0].kid | Should -BeExactly $script:key.Kid
+        $jwks.keys[0].kid | Should -BeExactly $key.Kid
     }
 }
 
 Describe 'Import-RotationKey' {
     BeforeAll {
-        $script:key = New-RotationKey -Algorithm ES256
-        $script:password = ConvertTo-SecureString -String 'correct horse battery staple' -AsPlainText -Force
+        $key = New-RotationKey -Algorithm ES256
+        $password = ConvertTo-SecureString -String 'correct horse battery staple' -AsPlainText -Force
     }
 
     It 'reads back a private PEM with the same kid' {
-        $pem = Export-RotationKey -Key $script:key -AsPlainText
+        $pem = Export-RotationKey -Key $key -AsPlainText
 
         $imported = Import-RotationKey -Pem $pem
 
-        $imported.Kid | Should -BeExactly $script:key.Kid
+        $imported.Kid | Should -BeExactly $key.Kid
         $imported.Algorithm.ToString() | Should -BeExactly 'ES256'
         $imported.HasPrivateKey | Should -BeTrue
     }
 
     It 'reads PEM text from the pipeline' {
-        $imported = Export-RotationKey -Key $script:key -PublicOnly | Import-RotationKey
+        $imported = Export-RotationKey -Key $key -PublicOnly | Import-RotationKey
 
-        $imported.Kid | Should -BeExactly $script:key.Kid
+        $imported.Kid | Should -BeExactly $key.Kid
         $imported.HasPrivateKey | Should -BeFalse
     }
 
     It 'reads back a public JWK with the same kid' {
-        $jwk = Export-RotationKey -Key $script:key -Format Jwk -PublicOnly
+        $jwk = Export-RotationKey -Key $key -Format Jwk -PublicOnly
 
         $imported = Import-RotationKey -Jwk $jwk
 
-        $imported.Kid | Should -BeExactly $script:key.Kid
+        $imported.Kid | Should -BeExactly $key.Kid
         $imported.HasPrivateKey | Should -BeFalse
     }
 
     It 'reads files piped from Get-Item' {
         $path = Join-Path $TestDrive 'import.pem'
-        Export-RotationKey -Key $script:key -Path $path | Out-Null
+        Export-RotationKey -Key $key -Path $path | Out-Null
 
         $imported = Get-Item -LiteralPath $path | Import-RotationKey -Name 'from-file'
 
-        $imported.Kid | Should -BeExactly $script:key.Kid
+        $imported.Kid | Should -BeExactly $key.Kid
         $imported.Name | Should -BeExactly 'from-file'
     }
 
     It 'reads an encrypted key with its password' {
         $path = Join-Path $TestDrive 'import-encrypted.pem'
-        Export-RotationKey -Key $script:key -Path $path -Password $script:password | Out-Null
+        Export-RotationKey -Key $key -Path $path -Password $password | Out-Null
 
-        $imported = Import-RotationKey -Path $path -Password $script:password
+        $imported = Import-RotationKey -Path $path -Password $password
 
-        $imported.Kid | Should -BeExactly $script:key.Kid
+        $imported.Kid | Should -BeExactly $key.Kid
     }
 
     It 'refuses a wrong password with KeyPasswordIncorrect' {
         $path = Join-Path $TestDrive 'import-wrong-password.pem'
-        Export-RotationKey -Key $script:key -Path $path -Password $script:password | Out-Null
+        Export-RotationKey -Key $key -Path $path -Password $password | Out-Null
         $wrong = ConvertTo-SecureString -String 'not the password' -AsPlainText -Force
 
         $err = Get-FirstError { Import-RotationKey -Path $path -Password $wrong }
@@ -325,19 +325,19 @@ Describe 'Import-RotationKey' {
 
 Describe 'New-ClientAssertion' {
     BeforeAll {
-        $script:key = New-RotationKey -Algorithm PS256
-        $script:clientId = 'svc-billing-7f3a'
-        $script:audience = 'https://example-tenant.eu.auth0.com/oauth/token'
+        $key = New-RotationKey -Algorithm PS256
+        $clientId = 'svc-billing-7f3a'
+        $audience = 'https://example-tenant.eu.auth0.com/oauth/token'
     }
 
     It 'returns an assertion object that does not show the token' {
-        $assertion = New-ClientAssertion -Key $script:key -ClientId $script:clientId -Audience $script:audience
+        $assertion = New-ClientAssertion -Key $key -ClientId $clientId -Audience $audience
         $token = $assertion.RevealCompactSerialization()
         $signature = ($token -split '\.')[2]
 
         $assertion.GetType().Name | Should -BeExactly 'ClientAssertion'
-        $assertion.ClientId | Should -BeExactly $script:clientId
-        $assertion.Kid | Should -BeExactly $script:key.Kid
+        $assertion.ClientId | Should -BeExactly $clientId
+        $assertion.Kid | Should -BeExactly $key.Kid
         ($assertion | Format-Table | Out-String).Contains($signature) | Should -BeFalse
         ($assertion | Format-List -Property * | Out-String).Contains($signature) | Should -BeFalse
         ($assertion | ConvertTo-Json).Contains($signature) | Should -BeFalse
@@ -345,22 +345,22 @@ Describe 'New-ClientAssertion' {
     }
 
     It 'returns the compact token with -AsPlainText, with the RFC 7523 claims' {
-        $token = $script:key | New-ClientAssertion -ClientId $script:clientId -Audience $script:audience -AsPlainText
+        $token = $key | New-ClientAssertion -ClientId $clientId -Audience $audience -AsPlainText
 
         $parts = $token -split '\.'
         $parts.Count | Should -Be 3
         $header = ConvertFrom-Base64Url $parts[0] | ConvertFrom-Json
         $claims = ConvertFrom-Base64Url $parts[1] | ConvertFrom-Json
         $header.alg | Should -BeExactly 'PS256'
-        $header.kid | Should -BeExactly $script:key.Kid
-        $claims.iss | Should -BeExactly $script:clientId
-        $claims.sub | Should -BeExactly $script:clientId
-        $claims.aud | Should -BeExactly $script:audience
+        $header.kid | Should -BeExactly $key.Kid
+        $claims.iss | Should -BeExactly $clientId
+        $claims.sub | Should -BeExactly $clientId
+        $claims.aud | Should -BeExactly $audience
         ($claims.exp - $claims.iat) | Should -Be 60
     }
 
     It 'refuses a lifetime over five minutes with AssertionLifetimeOutOfRange' {
-        $err = Get-FirstError { New-ClientAssertion -Key $script:key -ClientId $script:clientId -Audience $script:audience -Lifetime (New-TimeSpan -Minutes 10) }
+        $err = Get-FirstError { New-ClientAssertion -Key $key -ClientId $clientId -Audience $audience -Lifetime (New-TimeSpan -Minutes 10) }
 
         $err.FullyQualifiedErrorId | Should -BeLike 'AssertionLifetimeOutOfRange,*'
     }
