@@ -196,6 +196,13 @@ Describe 'Export-RotationKey' {
         Get-Content -LiteralPath $path -Raw | Should -BeLike '-----BEGIN PUBLIC KEY-----*'
     }
 
+    It 'refuses a path outside the file system with ExportPathInvalid' {
+        $err = Get-FirstError { Export-RotationKey -Key $key -Path 'Env:\PsCredRotateTest' -PublicOnly }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'ExportPathInvalid,*'
+        Test-Path -LiteralPath 'Env:\PsCredRotateTest' | Should -BeFalse
+    }
+
     It 'returns the key instead of the file with -PassThru' {
         $path = Join-Path $TestDrive 'passthru.pem'
 

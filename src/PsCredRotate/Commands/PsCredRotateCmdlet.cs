@@ -20,6 +20,22 @@ public abstract class PsCredRotateCmdlet : PSCmdlet, IDisposable
     /// <summary>True when the named parameter was given on the command line or from the pipeline.</summary>
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
+    /// <summary>
+    /// The file system path a -Path argument names (relative to the current location, '~' and PS
+    /// drives resolved, taken literally). A path on another provider (Registry, Cert, ...) is an
+    /// error with <paramref name="errorId"/>.
+    /// </summary>
+    protected string ResolveFileSystemPath(string path, string errorId)
+    {
+        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PsCredRotateException(errorId, ErrorKind.InvalidArgument, $"'{path}' is not a file system path (provider {provider.Name}).", path);
+        }
+
+        return resolved;
+    }
+
     /// <summary>A non-terminating error for one pipeline item; processing continues with the next.</summary>
     protected void WriteError(PsCredRotateException exception) => WriteError(ErrorRecords.From(exception));
 

@@ -71,7 +71,17 @@ public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 
     private void ExportToFile(bool publicOnly)
     {
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        string path;
+        try
+        {
+            path = ResolveFileSystemPath(Path, ErrorIds.ExportPathInvalid);
+        }
+        catch (PsCredRotateException ex)
+        {
+            WriteError(ex);
+            return;
+        }
+
         string what = publicOnly ? "public key" : (Password is null ? "private key (unencrypted)" : "private key (encrypted)");
         if (!ShouldProcess(path, $"Export {what} '{Key.Kid}' as {Format}"))
         {

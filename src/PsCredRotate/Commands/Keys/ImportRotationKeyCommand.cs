@@ -63,7 +63,7 @@ public sealed class ImportRotationKeyCommand : PsCredRotateCmdlet
             {
                 PemParameterSet => KeyImporter.FromPem(Pem, options),
                 JwkParameterSet => KeyImporter.FromJwk(Jwk, options),
-                _ => KeyImporter.FromFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), options),
+                _ => KeyImporter.FromFile(ResolveFileSystemPath(Path, ErrorIds.KeyFileNotFound), options),
             };
         }
         catch (PsCredRotateException ex)
