@@ -45,6 +45,18 @@ public sealed class CmdletContractTests
     }
 
     [Fact]
+    public void Cmdlets_declare_each_type_they_can_write()
+    {
+        string[] Outputs(string command) =>
+            ModuleAssembly.AllCmdlets.Single(c => c.CommandName == command).OutputTypes.OrderBy(t => t, StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(new[] { "PsCredRotate.Core.Keys.RotationKey", "System.IO.FileInfo", "System.String" }, Outputs("Export-RotationKey"));
+        Assert.Equal(new[] { "PsCredRotate.Core.Jose.ClientAssertion", "System.String" }, Outputs("New-ClientAssertion"));
+        Assert.Equal(new[] { "PsCredRotate.Core.Keys.RotationKey" }, Outputs("New-RotationKey"));
+        Assert.Equal(new[] { "PsCredRotate.Core.Keys.RotationKey" }, Outputs("Import-RotationKey"));
+    }
+
+    [Fact]
     public void Parameter_sets_have_a_default_and_take_their_names_from_constants() =>
         Assert.Empty(ModuleAssembly.AllCmdlets.SelectMany(CmdletRules.ParameterSets));
 

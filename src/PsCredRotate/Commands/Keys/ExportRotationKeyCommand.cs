@@ -18,7 +18,8 @@ namespace PsCredRotate.Commands.Keys;
 /// even when encrypted with -Password. A key without a private half always exports its public half.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "RotationKey", DefaultParameterSetName = PipelineParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(FileInfo), typeof(string), typeof(RotationKey))]
+[OutputType(typeof(string), ParameterSetName = new[] { PipelineParameterSet })]
+[OutputType(typeof(FileInfo), typeof(RotationKey), ParameterSetName = new[] { PathParameterSet })]
 public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 {
     /// <summary>The key as text, written to the pipeline.</summary>
