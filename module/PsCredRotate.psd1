@@ -1,0 +1,59 @@
+#
+# Module manifest for PsCredRotate.
+#
+# ModuleVersion stays '0.0.0' here: the build (src/PsCredRotate/PsCredRotate.csproj, target
+# StagePsCredRotateModule) writes the one version number from Directory.Build.props into the staged
+# copy, out/PsCredRotate/PsCredRotate.psd1. Import the staged module, not this file.
+# Keep this file ASCII: Windows PowerShell 5.1 reads BOM-less files in the system code page.
+#
+@{
+    RootModule           = 'PsCredRotate.dll'
+    ModuleVersion        = '0.0.0'
+    GUID                 = 'f587a6f1-aa9c-4fd8-9774-f8db8694766e'
+    Author               = 'PsCredRotate contributors'
+    CompanyName          = 'PsCredRotate contributors'
+    Copyright            = 'Copyright (c) PsCredRotate contributors'
+    Description          = 'Rotates machine credentials without locking anyone out: Auth0 private_key_jwt credentials and signing keys, Dfns service-account keys, OpenID Connect client keys. Generates, imports and exports keys (PEM, JWK, JWKS, X.509) and signs client assertions.'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    PowerShellVersion    = '5.1'
+
+    # Explicit lists: no wildcards, so PowerShell need not load the assembly to discover commands.
+    CmdletsToExport      = @(
+        'New-RotationKey'
+        'Import-RotationKey'
+        'Export-RotationKey'
+        'New-ClientAssertion'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+
+    FormatsToProcess     = @('PsCredRotate.format.ps1xml')
+
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @(
+                'Auth0'
+                'Dfns'
+                'OIDC'
+                'OAuth2'
+                'credential-rotation'
+                'key-rotation'
+                'private_key_jwt'
+                'JWK'
+                'JWKS'
+                'JWT'
+                'X509'
+                'PSEdition_Core'
+                'PSEdition_Desktop'
+                'Windows'
+                'Linux'
+                'MacOS'
+            )
+            # Placeholder until the repository is published.
+            ProjectUri   = 'https://github.com/PsCredRotate/PsCredRotate'
+            # Prerelease = ''
+            ReleaseNotes = 'Key material: New-RotationKey (RSA, RSA-PSS, ECDSA, Ed25519, optional self-signed certificate), Import-RotationKey (PEM, encrypted PKCS#8, certificates, JWK), Export-RotationKey (PEM, JWK, JWKS; owner-only files), New-ClientAssertion (RFC 7523 private_key_jwt).'
+        }
+    }
+}

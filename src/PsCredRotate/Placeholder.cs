@@ -1,5 +1,0 @@
-namespace PsCredRotate;
-
-internal static class Placeholder
-{
-}

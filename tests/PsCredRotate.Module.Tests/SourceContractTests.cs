@@ -1,0 +1,62 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using PsCredRotate.Module.Tests.Infrastructure;
+
+namespace PsCredRotate.Module.Tests;
+
+/// <summary>What only the cmdlet sources show: secrets stay off the logged streams, errors are built in one place.</summary>
+public sealed class SourceContractTests
+{
+    [Fact]
+    public void No_cmdlet_writes_secrets_to_the_verbose_debug_or_warning_streams()
+    {
+        int calls = CmdletSource.Files().Sum(f => CmdletSource.Calls(File.ReadAllText(f), CmdletSource.LoggedStreams).Count());
+        string[] offenders = CmdletSource.Files()
+            .SelectMany(f => CmdletSource.SecretsInLoggedStreams(File.ReadAllText(f)).Select(call => $"{Path.GetFileName(f)}: {call}"))
+            .ToArray();
+
+        Assert.True(calls >= 4, $"Expected the cmdlets' verbose messages to be found, found {calls}.");
+        Assert.Empty(offenders);
+    }
+
+    [Theory]
+    [InlineData("WriteVerbose($\"Key: {KeyExporter.Export(Key, Format, false)}\");")]
+    [InlineData("WriteDebug(assertion.RevealCompactSerialization());")]
+    [InlineData("WriteWarning(\n    $\"password was {Password}\");")]
+    [InlineData("WriteVerbose(key.PublicKeyPem);")]
+    public void The_secret_scan_finds_a_secret_on_a_logged_stream(string source) =>
+        Assert.Single(CmdletSource.SecretsInLoggedStreams(source));
+
+    [Fact]
+    public void The_secret_scan_lets_kids_and_algorithms_through() =>
+        Assert.Empty(CmdletSource.SecretsInLoggedStreams("WriteVerbose($\"Generated a {key.Algorithm} key, kid '{key.Kid}' ({Math.Max(1, 2)}).\");"));
+
+    [Fact]
+    public void Error_records_are_built_in_one_place()
+    {
+        string[] offenders = CmdletSource.Files()
+            .Where(f => Path.GetFileName(f) != "ErrorRecords.cs")
+            .Where(f => File.ReadAllText(f).Contains("new ErrorRecord(", StringComparison.Ordinal))
+            .Select(Path.GetFileName)
+            .ToArray()!;
+
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void Every_error_kind_maps_to_an_error_category()
+    {
+        string mapping = File.ReadAllText(Path.Combine(RepoPaths.CmdletSources, "ErrorRecords.cs"));
+        Type kind = ModuleAssembly.Core.GetType("PsCredRotate.Core.ErrorKind", throwOnError: true)!;
+
+        string[] unmapped = kind.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => f.Name)
+            .Where(name => !mapping.Contains($"ErrorKind.{name} => ErrorCategory.", StringComparison.Ordinal))
+            .ToArray();
+
+        Assert.NotEmpty(kind.GetFields(BindingFlags.Public | BindingFlags.Static));
+        Assert.Empty(unmapped);
+    }
+}

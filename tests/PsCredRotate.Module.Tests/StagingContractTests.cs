@@ -1,0 +1,66 @@
+using System;
+using System.IO;
+using System.Linq;
+using PsCredRotate.Module.Tests.Infrastructure;
+
+namespace PsCredRotate.Module.Tests;
+
+/// <summary>The staged module folder holds exactly what ships, and never PowerShell's own assembly.</summary>
+public sealed class StagingContractTests
+{
+    // Deliberately repeated from src/PsCredRotate/PsCredRotate.csproj: a new runtime dependency must
+    // be added in both places, on purpose.
+    private static readonly string[] ShippedFiles =
+    [
+        "PsCredRotate.psd1",
+        "PsCredRotate.format.ps1xml",
+        "PsCredRotate.dll",
+        "PsCredRotate.Core.dll",
+        "BouncyCastle.Crypto.dll",
+        "System.Text.Json.dll",
+        "System.Text.Encodings.Web.dll",
+        "System.Memory.dll",
+        "System.Buffers.dll",
+        "System.Numerics.Vectors.dll",
+        "System.Runtime.CompilerServices.Unsafe.dll",
+        "System.Threading.Tasks.Extensions.dll",
+        "Microsoft.Bcl.AsyncInterfaces.dll",
+    ];
+
+    [Fact]
+    public void The_staged_folder_holds_exactly_the_shipped_files()
+    {
+        string[] staged = Directory.GetFileSystemEntries(RepoPaths.StagedModule, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(RepoPaths.StagedModule, p))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Equal(ShippedFiles.OrderBy(n => n, StringComparer.Ordinal), staged);
+    }
+
+    [Fact]
+    public void PowerShells_reference_assembly_is_never_staged()
+    {
+        Assert.False(File.Exists(Path.Combine(RepoPaths.StagedModule, "System.Management.Automation.dll")));
+        Assert.DoesNotContain("System.Management.Automation.dll", ShippedFiles);
+    }
+
+    [Fact]
+    public void The_staged_format_file_is_the_source_format_file() =>
+        Assert.Equal(File.ReadAllBytes(RepoPaths.SourceFormatFile), File.ReadAllBytes(Path.Combine(RepoPaths.StagedModule, "PsCredRotate.format.ps1xml")));
+
+    [Fact]
+    public void Every_staged_assembly_the_module_references_is_staged_or_part_of_the_platform()
+    {
+        string[] platform = ["netstandard", "mscorlib", "System.Management.Automation"];
+        string[] missing = new[] { ModuleAssembly.Cmdlets, ModuleAssembly.Core }
+            .SelectMany(a => a.GetReferencedAssemblies())
+            .Select(n => n.Name!)
+            .Where(n => !platform.Contains(n, StringComparer.Ordinal))
+            .Where(n => !File.Exists(Path.Combine(RepoPaths.StagedModule, n + ".dll")))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Empty(missing);
+    }
+}
