@@ -24,8 +24,8 @@ internal static class OpenSsl
         }
     }
 
-    /// <summary>Runs <c>openssl args...</c> with an optional standard input; waits at most 60 s.</summary>
-    public static Result Run(string? stdin, params string[] args)
+    /// <summary>Runs <c>openssl args...</c> with the given standard input; waits at most 60 s.</summary>
+    public static Result RunWithInput(string? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("openssl")
         {
@@ -57,7 +57,8 @@ internal static class OpenSsl
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 
-    public static Result Run(params string[] args) => Run(null, args);
+    /// <summary>Runs <c>openssl args...</c> with an empty standard input.</summary>
+    public static Result Run(params string[] args) => RunWithInput(null, args);
 }
 
 /// <summary>A temporary directory removed at dispose.</summary>

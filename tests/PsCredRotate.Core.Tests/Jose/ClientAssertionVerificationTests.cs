@@ -128,7 +128,7 @@ public sealed class ClientAssertionVerificationTests
         using var dir = new TempDir();
         string priv = dir.Write("key.pem", Pem.Encode(Pem.PrivateKeyLabel, key.Material.ExportPkcs8PrivateKey()));
         string data = dir.Write("data", "payload");
-        OpenSsl.Run(null, "dgst", "-sha256", "-sign", priv, "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:20", "-out", dir.File("sig"), data).EnsureSuccess();
+        OpenSsl.Run("dgst", "-sha256", "-sign", priv, "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:20", "-out", dir.File("sig"), data).EnsureSuccess();
 
         OpenSsl.Result result = IndependentVerifier.VerifyWithOpenSsl(key, System.IO.File.ReadAllBytes(data), System.IO.File.ReadAllBytes(dir.File("sig")));
 

@@ -84,7 +84,7 @@ internal static class IndependentVerifier
         if (key.Algorithm == KeyAlgorithm.EdDSA)
         {
             File.WriteAllBytes(sigFile, signature);
-            return OpenSsl.Run(null, "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-in", dataFile, "-sigfile", sigFile);
+            return OpenSsl.Run("pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-in", dataFile, "-sigfile", sigFile);
         }
 
         HashAlgorithmName hash = KeyAlgorithms.HashOf(key.Algorithm);

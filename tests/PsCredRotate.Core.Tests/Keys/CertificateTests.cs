@@ -21,8 +21,8 @@ public sealed class CertificateTests
         using var dir = new TempDir();
         string cert = dir.Write("cert.pem", key.CertificatePem!);
 
-        string sha1 = Fingerprint(GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-fingerprint", "-sha1").EnsureSuccess().StdOut);
-        string sha256 = Fingerprint(GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-fingerprint", "-sha256").EnsureSuccess().StdOut);
+        string sha1 = Fingerprint(OpenSsl.Run("x509", "-in", cert, "-noout", "-fingerprint", "-sha1").EnsureSuccess().StdOut);
+        string sha256 = Fingerprint(OpenSsl.Run("x509", "-in", cert, "-noout", "-fingerprint", "-sha256").EnsureSuccess().StdOut);
 
         Assert.Equal(sha1, key.CertificateThumbprint);
         Assert.Matches("^[0-9A-F]{40}$", key.CertificateThumbprint!);
@@ -38,8 +38,8 @@ public sealed class CertificateTests
         using var dir = new TempDir();
         string cert = dir.Write("cert.pem", key.CertificatePem!);
 
-        OpenSsl.Result verify = GeneratedKeyFixtures.Ssl("verify", "-CAfile", cert, cert);
-        string pubkey = GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-pubkey").EnsureSuccess().StdOut;
+        OpenSsl.Result verify = OpenSsl.Run("verify", "-CAfile", cert, cert);
+        string pubkey = OpenSsl.Run("x509", "-in", cert, "-noout", "-pubkey").EnsureSuccess().StdOut;
 
         Assert.True(verify.ExitCode == 0, verify.StdOut + verify.StdErr);
         Assert.Contains(": OK", verify.StdOut, StringComparison.Ordinal);
@@ -81,9 +81,9 @@ public sealed class CertificateTests
         using var dir = new TempDir();
         string cert = dir.Write("cert.pem", key.CertificatePem!);
 
-        string subject = GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-subject", "-nameopt", "RFC2253").EnsureSuccess().StdOut.Trim();
-        string endDate = GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-enddate").EnsureSuccess().StdOut.Trim();
-        string startDate = GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-startdate").EnsureSuccess().StdOut.Trim();
+        string subject = OpenSsl.Run("x509", "-in", cert, "-noout", "-subject", "-nameopt", "RFC2253").EnsureSuccess().StdOut.Trim();
+        string endDate = OpenSsl.Run("x509", "-in", cert, "-noout", "-enddate").EnsureSuccess().StdOut.Trim();
+        string startDate = OpenSsl.Run("x509", "-in", cert, "-noout", "-startdate").EnsureSuccess().StdOut.Trim();
 
         Assert.Equal("subject=C=DE,O=Example Corp,CN=billing-api", subject);
         Assert.Equal("notAfter=Feb 29 21:59:58 2028 GMT", endDate);
@@ -134,7 +134,7 @@ public sealed class CertificateTests
         string cert = dir.Write("cert.pem", key.CertificatePem!);
 
         Assert.Equal(notAfter, key.NotAfter);
-        Assert.Equal("notAfter=Jan  2 03:04:05 2060 GMT", GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-enddate").EnsureSuccess().StdOut.Trim());
+        Assert.Equal("notAfter=Jan  2 03:04:05 2060 GMT", OpenSsl.Run("x509", "-in", cert, "-noout", "-enddate").EnsureSuccess().StdOut.Trim());
     }
 
     [Fact]
@@ -251,21 +251,21 @@ public sealed class CertificateTests
     {
         using var dir = new TempDir();
         string cert = dir.Write("cert.pem", key.CertificatePem!);
-        return GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-text").EnsureSuccess().StdOut;
+        return OpenSsl.Run("x509", "-in", cert, "-noout", "-text").EnsureSuccess().StdOut;
     }
 
     private static string OpenSslSubject(RotationKey key)
     {
         using var dir = new TempDir();
         string cert = dir.Write("cert.pem", key.CertificatePem!);
-        return GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-subject", "-nameopt", "RFC2253").EnsureSuccess().StdOut.Trim();
+        return OpenSsl.Run("x509", "-in", cert, "-noout", "-subject", "-nameopt", "RFC2253").EnsureSuccess().StdOut.Trim();
     }
 
     private static System.Numerics.BigInteger Serial(RotationKey key)
     {
         using var dir = new TempDir();
         string cert = dir.Write("cert.pem", key.CertificatePem!);
-        string line = GeneratedKeyFixtures.Ssl("x509", "-in", cert, "-noout", "-serial").EnsureSuccess().StdOut.Trim();
+        string line = OpenSsl.Run("x509", "-in", cert, "-noout", "-serial").EnsureSuccess().StdOut.Trim();
         Match m = Regex.Match(line, "^serial=([0-9A-F]+)$");
         Assert.True(m.Success, line);
         return System.Numerics.BigInteger.Parse("0" + m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);

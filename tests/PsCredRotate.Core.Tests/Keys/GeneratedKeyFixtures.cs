@@ -110,9 +110,6 @@ internal static class GeneratedKeyFixtures
         return Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
     }
 
-    /// <summary>Runs openssl without standard input (a plain <c>OpenSsl.Run("x509", ...)</c> would send "x509" as stdin).</summary>
-    public static OpenSsl.Result Ssl(params string[] args) => OpenSsl.Run(null, args);
-
     /// <summary>The DER of the first PEM block with the label.</summary>
     public static byte[] PemDer(string pem, string label)
     {

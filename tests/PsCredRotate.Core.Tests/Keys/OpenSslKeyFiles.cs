@@ -90,7 +90,7 @@ public sealed class OpenSslKeyFiles : IDisposable
         string publicPem = isCertificate
             ? OpenSsl.Run(new[] { "x509", "-in", Path(name), "-pubkey", "-noout" }).EnsureSuccess().StdOut
             : OpenSsl.Run(new[] { "pkey", "-in", Path(name), "-inform", name.EndsWith(".der", StringComparison.Ordinal) ? "DER" : "PEM", "-pubout" }).EnsureSuccess().StdOut;
-        string dump = OpenSsl.Run(publicPem, "pkey", "-pubin", "-text", "-noout").EnsureSuccess().StdOut;
+        string dump = OpenSsl.RunWithInput(publicPem, "pkey", "-pubin", "-text", "-noout").EnsureSuccess().StdOut;
         string json;
         if (dump.Contains("Modulus:", StringComparison.Ordinal))
         {

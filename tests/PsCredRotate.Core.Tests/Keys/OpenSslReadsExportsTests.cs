@@ -20,9 +20,9 @@ public sealed class OpenSslReadsExportsTests
         using var dir = new TempDir();
         string file = dir.Write("key.pem", KeyExporter.Export(key, KeyExportFormat.Pem, publicOnly: false));
 
-        OpenSsl.Result check = GeneratedKeyFixtures.Ssl("pkey", "-in", file, "-noout");
-        string pub = GeneratedKeyFixtures.Ssl("pkey", "-in", file, "-pubout").EnsureSuccess().StdOut;
-        string fingerprint = GeneratedKeyFixtures.Ssl("x509", "-in", file, "-noout", "-fingerprint", "-sha1").EnsureSuccess().StdOut;
+        OpenSsl.Result check = OpenSsl.Run("pkey", "-in", file, "-noout");
+        string pub = OpenSsl.Run("pkey", "-in", file, "-pubout").EnsureSuccess().StdOut;
+        string fingerprint = OpenSsl.Run("x509", "-in", file, "-noout", "-fingerprint", "-sha1").EnsureSuccess().StdOut;
 
         Assert.Equal(0, check.ExitCode);
         Assert.Equal(GeneratedKeyFixtures.PemDer(key.PublicKeyPem, "PUBLIC KEY"), GeneratedKeyFixtures.PemDer(pub, "PUBLIC KEY"));
@@ -38,8 +38,8 @@ public sealed class OpenSslReadsExportsTests
         using SecureString password = SecureStrings.FromString(Password);
         string file = dir.Write("key.pem", KeyExporter.Export(key, KeyExportFormat.Pem, publicOnly: false, password));
 
-        OpenSsl.Result check = GeneratedKeyFixtures.Ssl("pkey", "-in", file, "-passin", "pass:" + Password, "-noout");
-        string pub = GeneratedKeyFixtures.Ssl("pkey", "-in", file, "-passin", "pass:" + Password, "-pubout").EnsureSuccess().StdOut;
+        OpenSsl.Result check = OpenSsl.Run("pkey", "-in", file, "-passin", "pass:" + Password, "-noout");
+        string pub = OpenSsl.Run("pkey", "-in", file, "-passin", "pass:" + Password, "-pubout").EnsureSuccess().StdOut;
 
         Assert.True(check.ExitCode == 0, check.StdErr);
         Assert.Equal(GeneratedKeyFixtures.PemDer(key.PublicKeyPem, "PUBLIC KEY"), GeneratedKeyFixtures.PemDer(pub, "PUBLIC KEY"));
@@ -53,8 +53,8 @@ public sealed class OpenSslReadsExportsTests
         using SecureString password = SecureStrings.FromString(Password);
         string file = dir.Write("key.pem", KeyExporter.Export(key, KeyExportFormat.Pem, publicOnly: false, password));
 
-        OpenSsl.Result wrong = GeneratedKeyFixtures.Ssl("pkey", "-in", file, "-passin", "pass:" + Password + "x", "-noout");
-        OpenSsl.Result right = GeneratedKeyFixtures.Ssl("pkey", "-in", file, "-passin", "pass:" + Password, "-noout");
+        OpenSsl.Result wrong = OpenSsl.Run("pkey", "-in", file, "-passin", "pass:" + Password + "x", "-noout");
+        OpenSsl.Result right = OpenSsl.Run("pkey", "-in", file, "-passin", "pass:" + Password, "-noout");
 
         Assert.NotEqual(0, wrong.ExitCode);
         Assert.Equal(0, right.ExitCode);
@@ -68,7 +68,7 @@ public sealed class OpenSslReadsExportsTests
         using SecureString password = SecureStrings.FromString(Password);
         string file = dir.Write("key.pem", KeyExporter.Export(key, KeyExportFormat.Pem, publicOnly: false, password));
 
-        string asn1 = GeneratedKeyFixtures.Ssl("asn1parse", "-in", file).EnsureSuccess().StdOut;
+        string asn1 = OpenSsl.Run("asn1parse", "-in", file).EnsureSuccess().StdOut;
 
         Assert.Contains(":PBES2", asn1, StringComparison.Ordinal);
         Assert.Contains(":PBKDF2", asn1, StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class OpenSslReadsExportsTests
         using var dir = new TempDir();
         string file = dir.Write("pub.pem", KeyExporter.Export(key, KeyExportFormat.Pem, publicOnly: true));
 
-        string pub = GeneratedKeyFixtures.Ssl("pkey", "-pubin", "-in", file, "-pubout").EnsureSuccess().StdOut;
+        string pub = OpenSsl.Run("pkey", "-pubin", "-in", file, "-pubout").EnsureSuccess().StdOut;
 
         Assert.Equal(GeneratedKeyFixtures.PemDer(key.PublicKeyPem, "PUBLIC KEY"), GeneratedKeyFixtures.PemDer(pub, "PUBLIC KEY"));
     }
@@ -101,7 +101,7 @@ public sealed class OpenSslReadsExportsTests
         string file = dir.File("key.pem");
 
         KeyExporter.ExportToFile(key, file, KeyExportFormat.Pem, publicOnly: false, password, overwrite: false);
-        string pub = GeneratedKeyFixtures.Ssl("pkey", "-in", file, "-passin", "pass:" + Password, "-pubout").EnsureSuccess().StdOut;
+        string pub = OpenSsl.Run("pkey", "-in", file, "-passin", "pass:" + Password, "-pubout").EnsureSuccess().StdOut;
 
         Assert.Equal(GeneratedKeyFixtures.PemDer(key.PublicKeyPem, "PUBLIC KEY"), GeneratedKeyFixtures.PemDer(pub, "PUBLIC KEY"));
     }
