@@ -27,7 +27,7 @@ public sealed class NewClientAssertionCommand : PsCredRotateCmdlet
     [ValidateNotNullOrEmpty]
     public string ClientId { get; set; } = null!;
 
-    /// <summary>The assertion's aud: usually the token endpoint URL (Auth0: https://TENANT/oauth/token).</summary>
+    /// <summary>The assertion's aud: for Auth0 the tenant URL with a trailing slash (https://TENANT/).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Audience { get; set; } = null!;
