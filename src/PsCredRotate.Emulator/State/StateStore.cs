@@ -7,7 +7,7 @@ namespace PsCredRotate.Emulator.State;
 /// a write is persisted (when --state is given) before the caller gets its result, so an
 /// acknowledged write survives kill -9. Snapshot, restore and reset serve the admin area.
 /// </summary>
-public sealed class StateStore<TState>
+public sealed class StateStore<TState> : IStateAdmin
     where TState : class, new()
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
@@ -73,6 +73,16 @@ public sealed class StateStore<TState>
 
     /// <summary>Back to the seeded state.</summary>
     public void Reset() => Restore(_initialJson);
+}
+
+/// <summary>What the admin area needs of the state, whatever its type.</summary>
+public interface IStateAdmin
+{
+    string Snapshot();
+
+    void Restore(string snapshotJson);
+
+    void Reset();
 }
 
 /// <summary>Durable storage of the serialized state.</summary>
