@@ -88,7 +88,7 @@ public sealed class StateStore<TState> : IStateAdmin
     public void Restore(string snapshotJson)
     {
         TState restored = JsonSerializer.Deserialize<TState>(snapshotJson, Json)
-            ?? throw new ArgumentException("The snapshot is empty.", nameof(snapshotJson));
+            ?? throw new ArgumentException("The snapshot is JSON null, not a state.");
         lock (_gate)
         {
             string json = JsonSerializer.Serialize(restored, Json);
