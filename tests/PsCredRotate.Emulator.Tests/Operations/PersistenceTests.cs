@@ -89,6 +89,23 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public void The_fixed_temporary_name_of_earlier_versions_is_ignored_and_removed()
+    {
+        Add(Open(), "a");
+        File.WriteAllText(StatePath + ".tmp", "{\"Items\":[\"stale\"]}");
+        Assert.Equal(new[] { "seeded", "a" }, Open().Read(s => s.Items.ToList()));
+        Assert.False(File.Exists(StatePath + ".tmp"));
+    }
+
+    [Fact]
+    public void Flushing_a_directory_that_cannot_be_opened_is_harmless()
+    {
+        DirectorySync.Flush(Path.Combine(_directory, "no-such-directory"));
+        DirectorySync.Flush(_directory);
+        Assert.True(Directory.Exists(_directory));
+    }
+
+    [Fact]
     public void Each_save_uses_its_own_temporary_file_and_leaves_none_behind()
     {
         StateStore<OpsState> store = Open();
