@@ -1,4 +1,5 @@
 using PsCredRotate.Emulator;
+using PsCredRotate.Emulator.State;
 
 EmulatorOptions options;
 try
@@ -16,9 +17,9 @@ try
 {
     app = EmulatorHost.Build(options);
 }
-catch (ArgumentException ex)
+catch (Exception ex) when (ex is ArgumentException or StateLoadException)
 {
-    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(ex is StateLoadException ? $"--state {options.StatePath}: {ex.Message}" : ex.Message);
     return 2;
 }
 
