@@ -111,6 +111,15 @@ public sealed class ClientTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Tenant.AssertJson(Tenant.Error(400, "Bad Request", "Invalid request payload JSON format", "invalid_body"), JsonNode.Parse(await response.Content.ReadAsStringAsync()));
 
+        foreach (string text in new[] { "{\"name\":\"a\",\"name\":\"b\"}", "{\"jwt_configuration\":{\"alg\":\"RS256\",\"alg\":\"PS256\"}}" })
+        {
+            using var duplicate = new HttpRequestMessage(HttpMethod.Patch, "api/v2/" + Sample) { Content = new StringContent(text, System.Text.Encoding.UTF8, "application/json") };
+            duplicate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await tenant.ManagementTokenAsync());
+            using HttpResponseMessage dup = await tenant.Http.SendAsync(duplicate);
+            Assert.Equal(HttpStatusCode.BadRequest, dup.StatusCode);
+            Tenant.AssertJson(Tenant.Error(400, "Bad Request", "Invalid request payload JSON format", "invalid_body"), JsonNode.Parse(await dup.Content.ReadAsStringAsync()));
+        }
+
         Assert.Equal(before, await tenant.SnapshotAsync(Sample));
     }
 

@@ -24,11 +24,11 @@ public static class ConnectionEndpoints
                     .Where(c => string.IsNullOrEmpty(strategy) || strategy.Split(',').Contains(c.Strategy))
                     .Where(c => string.IsNullOrEmpty(name) || c.Name == name)
                     .ToList();
-                return (matching.Skip(page * perPage).Take(perPage).Select(Render).ToList(), matching.Count);
+                return (matching.Skip(Paging.Start(page, perPage)).Take(perPage).Select(Render).ToList(), matching.Count);
             });
             var array = new JsonArray(items.Select(i => (JsonNode?)i).ToArray());
             return totals
-                ? ApiResults.Json(new JsonObject { ["total"] = total, ["start"] = page * perPage, ["limit"] = perPage, ["connections"] = array })
+                ? ApiResults.Json(new JsonObject { ["total"] = total, ["start"] = Paging.Start(page, perPage), ["limit"] = perPage, ["connections"] = array })
                 : ApiResults.Json(array);
         }).AnyScope("read:connections");
 
