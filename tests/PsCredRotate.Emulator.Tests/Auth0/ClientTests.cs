@@ -20,14 +20,12 @@ public sealed class ClientTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(1, page!["start"]!.GetValue<int>());
         Assert.Equal(1, page["limit"]!.GetValue<int>());
-        Assert.Equal(1, page["length"]!.GetValue<int>());
         Assert.Equal(2, page["total"]!.GetValue<int>());
         Assert.Equal(all[1]!["client_id"]!.GetValue<string>(), Assert.Single(page["clients"]!.AsArray())!["client_id"]!.GetValue<string>());
 
         (status, JsonNode? past) = await tenant.GetAsync("clients?page=5&per_page=1&include_totals=true");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(past!["clients"]!.AsArray());
-        Assert.Equal(0, past["length"]!.GetValue<int>());
 
         (status, JsonNode? tooMany) = await tenant.GetAsync("clients?per_page=101");
         Assert.Equal(HttpStatusCode.BadRequest, status);

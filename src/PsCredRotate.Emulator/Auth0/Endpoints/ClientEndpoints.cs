@@ -29,7 +29,7 @@ public static class ClientEndpoints
             });
             var array = new JsonArray(items.Select(i => (JsonNode?)i).ToArray());
             return totals
-                ? ApiResults.Json(new JsonObject { ["start"] = Paging.Start(page, perPage), ["limit"] = perPage, ["length"] = items.Count, ["total"] = total, ["clients"] = array })
+                ? ApiResults.Json(new JsonObject { ["start"] = Paging.Start(page, perPage), ["limit"] = perPage, ["total"] = total, ["clients"] = array })
                 : ApiResults.Json(array);
         }).AnyScope(ReadScopes);
 
