@@ -75,7 +75,17 @@ public static class ApiResults
     {
         if (request.HasFormContentType)
         {
-            IFormCollection form = await request.ReadFormAsync().ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync().ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                // The form reader's own limits (key length, field count): the client's error.
+                throw ApiError.BadBody(Auth0Messages.InvalidJson);
+            }
+
             var fromForm = new JsonObject();
             foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> field in form)
             {

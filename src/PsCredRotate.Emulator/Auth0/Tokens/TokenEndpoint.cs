@@ -260,7 +260,17 @@ public static class TokenEndpoint
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (request.HasFormContentType)
         {
-            IFormCollection form = await request.ReadFormAsync().ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync().ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                // The form reader's own limits (key length, field count): an invalid request.
+                return null;
+            }
+
             foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> f in form)
             {
                 result[f.Key] = f.Value.ToString();
