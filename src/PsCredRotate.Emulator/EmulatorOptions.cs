@@ -43,6 +43,17 @@ public sealed class EmulatorOptions
 
     public int RateLimitBurst { get; set; }
 
+    // Operations options
+    /// <summary>--rate-report-limit N: x-ratelimit-limit reported while limiting is off (default 50, Auth0's documented per-tenant Management API limit).</summary>
+    public int RateReportLimit { get; set; } = 50;
+
+    /// <summary>--faults FILE: JSON array of fault rules loaded at start (same format as PUT /_emulator/faults).</summary>
+    public string? FaultsPath { get; set; }
+
+    /// <summary>--fault-seed N: seed of the fault dice, for reproducible runs; random when absent.</summary>
+    public int? FaultSeed { get; set; }
+    // End of operations options
+
     /// <summary>Parses the arguments; unknown options are an error (exit code 2 from Program).</summary>
     public static EmulatorOptions Parse(IReadOnlyList<string> args)
     {
@@ -64,6 +75,10 @@ public sealed class EmulatorOptions
                 case "--domain": o.Domain = Next(); break;
                 case "--rate-limit": o.RateLimitPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--rate-burst": o.RateLimitBurst = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                // Operations options
+                case "--rate-report-limit": o.RateReportLimit = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--faults": o.FaultsPath = Next(); break;
+                case "--fault-seed": o.FaultSeed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown option '{a}'.");
             }
         }

@@ -1,4 +1,5 @@
 using PsCredRotate.Emulator;
+using PsCredRotate.Emulator.State;
 
 EmulatorOptions options;
 try
@@ -16,7 +17,7 @@ try
 {
     app = EmulatorHost.Build(options);
 }
-catch (ArgumentException ex)
+catch (Exception ex) when (ex is ArgumentException or StateLoadException)
 {
     Console.Error.WriteLine(ex.Message);
     return 2;

@@ -4,13 +4,14 @@ namespace PsCredRotate.Emulator.Infrastructure;
 
 /// <summary>
 /// Auth0's Management API error body: <c>{"statusCode":400,"error":"Bad Request","message":"...","errorCode":"invalid_body"}</c>.
+/// <c>errorCode</c> is left out when null, as Auth0 leaves it out of some errors.
 /// The Authentication API (/oauth/token) uses <c>{"error":"...","error_description":"..."}</c> instead: see <see cref="OAuthError"/>.
 /// </summary>
 public sealed record Auth0Error(
     [property: JsonPropertyName("statusCode")] int StatusCode,
     [property: JsonPropertyName("error")] string Error,
     [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("errorCode")] string? ErrorCode)
+    [property: JsonPropertyName("errorCode"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorCode)
 {
     public static IResult Result(int statusCode, string message, string? errorCode = null) =>
         Results.Json(new Auth0Error(statusCode, ReasonPhrase(statusCode), message, errorCode), statusCode: statusCode);

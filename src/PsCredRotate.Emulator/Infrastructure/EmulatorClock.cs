@@ -15,5 +15,8 @@ public sealed class EmulatorClock
     /// <summary>Moves the clock forward (or back) by <paramref name="delta"/>.</summary>
     public void Advance(TimeSpan delta) => Interlocked.Add(ref _offsetTicks, delta.Ticks);
 
+    /// <summary>Sets the clock so that now is <paramref name="now"/> (the offset keeps real time running from there).</summary>
+    public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _offsetTicks, (now - DateTimeOffset.UtcNow).Ticks);
+
     public void Reset() => Interlocked.Exchange(ref _offsetTicks, 0);
 }

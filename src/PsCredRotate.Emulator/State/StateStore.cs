@@ -17,17 +17,28 @@ public sealed class StateStore<TState> : IStateAdmin
     private readonly IStatePersistence? _persistence;
     private TState _state;
 
+    // The state as last persisted: a write that throws (or whose save fails) returns to it, so a
+    // refused or failed change never lingers in memory.
+    private string _committedJson;
+
     /// <param name="initial">The seeded state; <see cref="Reset"/> returns to it.</param>
     /// <param name="persistence">Where writes go; null keeps state in memory only.</param>
+    /// <exception cref="StateLoadException">The saved state exists but is not a whole, valid state.</exception>
     public StateStore(TState initial, IStatePersistence? persistence)
     {
         _persistence = persistence;
         _initialJson = JsonSerializer.Serialize(initial, Json);
         string? saved = persistence?.Load();
-        _state = saved is null ? initial : JsonSerializer.Deserialize<TState>(saved, Json) ?? initial;
         if (saved is null)
         {
-            persistence?.Save(JsonSerializer.Serialize(_state, Json));
+            _state = initial;
+            _committedJson = _initialJson;
+            persistence?.Save(_committedJson);
+        }
+        else
+        {
+            _state = ParseSaved(saved);
+            _committedJson = saved;
         }
     }
 
@@ -39,14 +50,28 @@ public sealed class StateStore<TState> : IStateAdmin
         }
     }
 
-    /// <summary>Applies a change and persists it before returning. If the change throws, nothing is persisted.</summary>
+    /// <summary>
+    /// Applies a change and persists it before returning. If the change throws, or saving fails,
+    /// nothing is persisted and the state in memory is back to what it was before the call.
+    /// </summary>
     public T Write<T>(Func<TState, T> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         lock (_gate)
         {
-            T result = write(_state);
-            _persistence?.Save(JsonSerializer.Serialize(_state, Json));
-            return result;
+            try
+            {
+                T result = write(_state);
+                string json = JsonSerializer.Serialize(_state, Json);
+                _persistence?.Save(json);
+                _committedJson = json;
+                return result;
+            }
+            catch
+            {
+                _state = JsonSerializer.Deserialize<TState>(_committedJson, Json)!;
+                throw;
+            }
         }
     }
 
@@ -66,13 +91,31 @@ public sealed class StateStore<TState> : IStateAdmin
             ?? throw new ArgumentException("The snapshot is empty.", nameof(snapshotJson));
         lock (_gate)
         {
+            string json = JsonSerializer.Serialize(restored, Json);
+            _persistence?.Save(json);
             _state = restored;
-            _persistence?.Save(snapshotJson);
+            _committedJson = json;
         }
     }
 
     /// <summary>Back to the seeded state.</summary>
     public void Reset() => Restore(_initialJson);
+
+    private static TState ParseSaved(string saved)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TState>(saved, Json)
+                ?? throw new StateLoadException("The state file holds JSON null instead of a tenant state. Restore it or remove it to start from the seed.");
+        }
+        catch (JsonException ex)
+        {
+            // Only the position: the file holds secrets, so none of its content goes into the message.
+            throw new StateLoadException(
+                $"The state file is corrupt or partial (invalid JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}). Refusing to start with an empty tenant: restore the file or remove it to start from the seed.",
+                ex);
+        }
+    }
 }
 
 /// <summary>What the admin area needs of the state, whatever its type.</summary>
