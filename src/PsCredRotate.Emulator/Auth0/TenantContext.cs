@@ -13,7 +13,11 @@ namespace PsCredRotate.Emulator.Auth0;
 public sealed class TenantContext
 {
     private readonly EmulatorOptions _options;
-    private readonly ConcurrentDictionary<string, RSA> _keys = new(StringComparer.Ordinal);
+    // RSA objects are not documented as safe for concurrent use: each thread keeps its own imports.
+    [ThreadStatic]
+    private static Dictionary<string, RSA>? t_keys;
+
+    private readonly ConcurrentDictionary<string, string> _signed = new(StringComparer.Ordinal);
     private string? _resolvedDomain;
 
     public TenantContext(StateStore<TenantState> store, EmulatorClock clock, EmulatorOptions options)
@@ -59,11 +63,44 @@ public sealed class TenantContext
     public string Expand(string identifier, HttpContext http) =>
         identifier.Replace("{tenant}", "https://" + Domain(http), StringComparison.Ordinal);
 
-    /// <summary>An RSA key imported from PEM (public or private), cached by its text.</summary>
-    public RSA Rsa(string pem) => _keys.GetOrAdd(pem, static p =>
+    /// <summary>
+    /// Signs an RS256 JWT. RS256 (PKCS#1 v1.5) is deterministic, so the same key and claims always give
+    /// the same token: within one second repeated requests reuse the signature instead of recomputing it.
+    /// </summary>
+    public string SignRs256(string kid, string privatePem, System.Text.Json.Nodes.JsonObject claims)
     {
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(p);
+        string cacheKey = kid + "\n" + claims.ToJsonString();
+        if (_signed.TryGetValue(cacheKey, out string? token))
+        {
+            return token;
+        }
+
+        token = Crypto.Jws.SignRs256(Rsa(privatePem), kid, claims);
+        if (_signed.Count > 4096)
+        {
+            _signed.Clear();
+        }
+
+        _signed[cacheKey] = token;
+        return token;
+    }
+
+    /// <summary>An RSA key imported from PEM (public or private), cached per thread by its text.</summary>
+    public RSA Rsa(string pem)
+    {
+        Dictionary<string, RSA> keys = t_keys ??= new Dictionary<string, RSA>(StringComparer.Ordinal);
+        if (!keys.TryGetValue(pem, out RSA? rsa))
+        {
+            if (keys.Count > 256)
+            {
+                keys.Clear();
+            }
+
+            rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            keys[pem] = rsa;
+        }
+
         return rsa;
-    });
+    }
 }

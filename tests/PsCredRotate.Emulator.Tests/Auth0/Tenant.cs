@@ -44,6 +44,9 @@ internal sealed class Tenant : IAsyncDisposable
 
     public static Dictionary<string, string> Form(params (string Key, string Value)[] fields) => fields.ToDictionary(f => f.Key, f => f.Value);
 
+    /// <summary>Drops the cached management token (after its signing key was revoked).</summary>
+    public void ForgetManagementToken() => _managementToken = null;
+
     public async Task<string> ManagementTokenAsync()
     {
         if (_managementToken is null)

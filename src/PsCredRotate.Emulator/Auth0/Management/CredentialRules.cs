@@ -80,9 +80,8 @@ public static partial class CredentialRules
                         throw ApiError.BadBody("Payload validation error: 'Missing required property: pem'.");
                     }
 
-                    (RSA rsa, X509Certificate2? cert) = ReadPublicKey(pem);
+                    (RSA rsa, CertificateFacts? cert) = ReadPublicKey(pem);
                     using (rsa)
-                    using (cert)
                     {
                         if (rsa.KeySize < 2048 || rsa.KeySize > 4096)
                         {
@@ -94,7 +93,7 @@ public static partial class CredentialRules
                         credential.KeyThumbprint = KeyMaterial.JwkThumbprint(rsa.ExportParameters(false));
                         credential.Kid = kid ?? credential.KeyThumbprint;
                         credential.Alg = alg ?? "RS256";
-                        credential.ExpiresAt = expiresAt ?? (parseExpiry && cert is not null ? KeyMaterial.Millis(cert.NotAfter.ToUniversalTime()) : null);
+                        credential.ExpiresAt = expiresAt ?? (parseExpiry && cert is not null ? KeyMaterial.Millis(cert.NotAfter) : null);
                     }
 
                     break;
@@ -102,12 +101,12 @@ public static partial class CredentialRules
 
             case "x509_cert":
                 {
-                    using X509Certificate2 cert = ReadCertificate(pem ?? throw ApiError.BadBody("Payload validation error: 'Missing required property: pem'."));
+                    CertificateFacts cert = ReadCertificate(pem ?? throw ApiError.BadBody("Payload validation error: 'Missing required property: pem'."));
                     credential.Pem = pem;
-                    credential.ThumbprintSha256 = KeyMaterial.Base64Url(SHA256.HashData(cert.RawData));
-                    using RSA? rsa = cert.GetRSAPublicKey();
+                    credential.ThumbprintSha256 = KeyMaterial.Base64Url(SHA256.HashData(cert.Der));
+                    using RSA? rsa = cert.RsaPublicKey();
                     credential.KeyThumbprint = rsa is null ? credential.ThumbprintSha256 : KeyMaterial.JwkThumbprint(rsa.ExportParameters(false));
-                    credential.ExpiresAt = KeyMaterial.Millis(cert.NotAfter.ToUniversalTime());
+                    credential.ExpiresAt = KeyMaterial.Millis(cert.NotAfter);
                     break;
                 }
 
@@ -120,9 +119,9 @@ public static partial class CredentialRules
 
                     if (pem is not null)
                     {
-                        using X509Certificate2 cert = ReadCertificate(pem);
+                        CertificateFacts cert = ReadCertificate(pem);
                         credential.Pem = pem;
-                        credential.SubjectDn = SubjectLines(cert.SubjectName);
+                        credential.SubjectDn = SubjectLines(cert.Subject);
                     }
                     else
                     {
@@ -198,18 +197,12 @@ public static partial class CredentialRules
         return o;
     }
 
-    private static (RSA Key, X509Certificate2? Certificate) ReadPublicKey(string pem)
+    private static (RSA Key, CertificateFacts? Certificate) ReadPublicKey(string pem)
     {
         if (pem.Contains("BEGIN CERTIFICATE", StringComparison.Ordinal))
         {
-            X509Certificate2 cert = ReadCertificate(pem);
-            RSA? rsa = cert.GetRSAPublicKey();
-            if (rsa is null)
-            {
-                cert.Dispose();
-                throw ApiError.BadBody("Only RSA public keys are supported.");
-            }
-
+            CertificateFacts cert = ReadCertificate(pem);
+            RSA rsa = cert.RsaPublicKey() ?? throw ApiError.BadBody("Only RSA public keys are supported.");
             return (rsa, cert);
         }
 
@@ -226,17 +219,8 @@ public static partial class CredentialRules
         }
     }
 
-    private static X509Certificate2 ReadCertificate(string pem)
-    {
-        try
-        {
-            return X509Certificate2.CreateFromPem(pem);
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            throw ApiError.BadBody("The pem is not a valid certificate.");
-        }
-    }
+    private static CertificateFacts ReadCertificate(string pem) =>
+        CertificateFacts.TryParse(pem) ?? throw ApiError.BadBody("The pem is not a valid certificate.");
 
     /// <summary>Subject RDNs in certificate order joined with newlines (C=JP\nST=Tokyo\n...), as Auth0 shows subject_dn.</summary>
     public static string SubjectLines(X500DistinguishedName name) =>

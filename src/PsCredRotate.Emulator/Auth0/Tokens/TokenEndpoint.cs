@@ -189,7 +189,7 @@ public static class TokenEndpoint
 
         claims["gty"] = "client-credentials";
         claims["azp"] = clientId;
-        string token = Jws.SignRs256(tenant.Rsa(privatePem), kid, claims);
+        string token = tenant.SignRs256(kid, privatePem, claims);
         var response = new JsonObject { ["access_token"] = token };
         if (scope.Length > 0)
         {
