@@ -19,7 +19,7 @@ try
 }
 catch (Exception ex) when (ex is ArgumentException or StateLoadException)
 {
-    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(ex is StateLoadException ? $"--state {options.StatePath}: {ex.Message}" : ex.Message);
     return 2;
 }
 

@@ -16,7 +16,8 @@ public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Rem
 /// <summary>
 /// The tenant's Management API token bucket (Auth0 limits per tenant, not per endpoint). Capacity
 /// is the burst; it refills at <c>--rate-limit</c> tokens per second on the <see cref="EmulatorClock"/>,
-/// so moving the clock forward refills it and moving it back refills nothing. With the limit off
+/// so moving the clock forward refills it and moving it back refills nothing (until the
+/// clock passes the latest instant the bucket has seen). With the limit off
 /// (rate 0) every request passes and the headers report a full bucket of
 /// <c>--rate-report-limit</c> (default 50, Auth0's documented per-tenant Management API limit).
 /// <c>x-ratelimit-reset</c> is the UNIX second at which the bucket is full again.
@@ -90,16 +91,17 @@ public sealed class ManagementRateLimiter
         if (elapsed > 0)
         {
             _tokens = Math.Min(_burst, _tokens + (elapsed * _rate));
+            _last = now;
         }
 
-        // A clock moved back refills nothing; it just becomes the new reference point.
-        _last = now;
+        // A clock moved back refills nothing until it passes the latest instant the bucket has
+        // seen again, so moving it back and forth never mints tokens.
     }
 
     private RateLimitDecision Describe(bool allowed, DateTimeOffset now)
     {
         double missing = _burst - _tokens;
-        long reset = Ceiling(now.AddSeconds(missing / _rate));
+        long reset = Ceiling((now > _last ? now : _last).AddSeconds(missing / _rate));
         return new RateLimitDecision(allowed, _burst, (int)Math.Floor(_tokens), reset);
     }
 

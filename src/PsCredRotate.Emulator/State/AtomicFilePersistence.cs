@@ -82,6 +82,8 @@ public sealed class AtomicFilePersistence : IStatePersistence
 
     private void RemoveLeftovers()
     {
+        // The single fixed temporary name of earlier versions, then the per-write names.
+        TryDelete(_path + TempSuffix);
         foreach (string leftover in Leftovers().ToList())
         {
             TryDelete(leftover);
@@ -110,6 +112,7 @@ internal static class DirectorySync
 
     private static bool _unsupported;
 
+    /// <summary>Flushes the directory's entries to disk; never throws (durability is best effort where unsupported).</summary>
     public static void Flush(string directory)
     {
         if (OperatingSystem.IsWindows() || _unsupported)

@@ -88,7 +88,7 @@ public sealed class StateStore<TState> : IStateAdmin
     public void Restore(string snapshotJson)
     {
         TState restored = JsonSerializer.Deserialize<TState>(snapshotJson, Json)
-            ?? throw new ArgumentException("The snapshot is empty.", nameof(snapshotJson));
+            ?? throw new ArgumentException("The snapshot is JSON null, not a state.");
         lock (_gate)
         {
             string json = JsonSerializer.Serialize(restored, Json);
@@ -106,7 +106,7 @@ public sealed class StateStore<TState> : IStateAdmin
         try
         {
             return JsonSerializer.Deserialize<TState>(saved, Json)
-                ?? throw new StateLoadException("The state file holds JSON null instead of a tenant state. Restore it or remove it to start from the seed.");
+                ?? throw new StateLoadException("The state file holds JSON null instead of a tenant state. Refusing to start with an empty tenant: restore the file or remove it to start from the seed.");
         }
         catch (JsonException ex)
         {

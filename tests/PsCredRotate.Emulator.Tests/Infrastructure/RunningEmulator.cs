@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using PsCredRotate.Emulator;
 
 namespace PsCredRotate.Emulator.Tests.Infrastructure;
@@ -31,6 +32,20 @@ public sealed class RunningEmulator : IAsyncDisposable
         var options = new EmulatorOptions { Urls = "http://127.0.0.1:0" };
         configure?.Invoke(options);
         WebApplication app = EmulatorHost.Build(options);
+        await app.StartAsync();
+        return new RunningEmulator(app, options);
+    }
+
+    /// <summary>
+    /// Starts with hooks: <paramref name="services"/> registers test services after the emulator's
+    /// (a later registration wins, e.g. a fake IStateAdmin); <paramref name="endpoints"/> maps extra
+    /// test endpoints behind the operations middleware.
+    /// </summary>
+    public static async Task<RunningEmulator> StartAsync(Action<EmulatorOptions>? configure, Action<IServiceCollection>? services, Action<WebApplication>? endpoints)
+    {
+        var options = new EmulatorOptions { Urls = "http://127.0.0.1:0" };
+        configure?.Invoke(options);
+        WebApplication app = EmulatorHost.Build(options, services, endpoints);
         await app.StartAsync();
         return new RunningEmulator(app, options);
     }
