@@ -23,7 +23,8 @@ namespace PsCredRotate.Benchmarks;
 /// built PsCredRotate.Emulator.dll, Release preferred; or <c>--emulator-dll PATH</c>), or measures a
 /// running one (<c>--emulator-url URL</c>, default tenant). Options: <c>--workers N</c> (default 16
 /// concurrent HttpClient workers), <c>--seconds S</c> (measured window per scenario, default 5),
-/// <c>--warmup S</c> (default 2). A report, not a gate: it exits 0 when the measurement ran.
+/// <c>--warmup S</c> (default 2), <c>--scenario secret|pkjwt|crud</c> (repeatable; default all three,
+/// in that order). A report, not a gate: it exits 0 when the measurement ran.
 /// Target (issue 3): at least 2,000 requests/s for each scenario, so the emulator is never the
 /// bottleneck of the rotation benchmarks.
 /// </summary>
@@ -44,6 +45,11 @@ internal static class EmulatorThroughput
         int seconds = ReadInt(args, "--seconds", 5);
         int warmup = ReadInt(args, "--warmup", 2);
         string? url = ReadString(args, "--emulator-url");
+        var scenarios = new HashSet<string>(args.Select((a, i) => (a, i)).Where(x => x.a == "--scenario" && x.i + 1 < args.Length).Select(x => args[x.i + 1]), StringComparer.Ordinal);
+        if (scenarios.Count == 0)
+        {
+            scenarios.UnionWith(new[] { "secret", "pkjwt", "crud" });
+        }
         Process? process = null;
         try
         {
@@ -55,7 +61,7 @@ internal static class EmulatorThroughput
             }
 
             Console.WriteLine($"Emulator at {url}; {workers} workers; {warmup} s warm-up, {seconds} s measured per scenario; {Environment.ProcessorCount} logical CPUs.");
-            var results = RunAll(new Uri(url.TrimEnd('/') + "/"), process, workers, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
+            var results = RunAll(new Uri(url.TrimEnd('/') + "/"), process, scenarios, workers, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
             Console.WriteLine();
             Console.WriteLine($"{"Scenario",-36} {"requests",9} {"errors",7} {"req/s",9}  target {Target.ToString("N0", Inv)} req/s");
             foreach ((string name, long requests, long errors, double perSecond) in results)
@@ -80,7 +86,7 @@ internal static class EmulatorThroughput
         }
     }
 
-    private static async Task<List<(string, long, long, double)>> RunAll(Uri baseAddress, Process? emulator, int workers, TimeSpan warmup, TimeSpan measured)
+    private static async Task<List<(string, long, long, double)>> RunAll(Uri baseAddress, Process? emulator, HashSet<string> scenarios, int workers, TimeSpan warmup, TimeSpan measured)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = workers * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -94,7 +100,27 @@ internal static class EmulatorThroughput
         }).ConfigureAwait(false);
         var results = new List<(string, long, long, double)>();
 
-        // 1. Token endpoint, client_secret_post (the management client).
+        if (scenarios.Contains("secret"))
+        {
+            await SecretScenarioAsync(http, emulator, tenant, workers, warmup, measured, results).ConfigureAwait(false);
+        }
+
+        if (scenarios.Contains("pkjwt"))
+        {
+            await PrivateKeyJwtScenarioAsync(http, emulator, token, tenant, workers, warmup, measured, results).ConfigureAwait(false);
+        }
+
+        if (scenarios.Contains("crud"))
+        {
+            await CrudScenarioAsync(http, emulator, token, workers, warmup, measured, results).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>1. Token endpoint, client_secret_post (the management client).</summary>
+    private static async Task SecretScenarioAsync(HttpClient http, Process? emulator, string tenant, int workers, TimeSpan warmup, TimeSpan measured, List<(string, long, long, double)> results)
+    {
         var secretForm = new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
@@ -109,10 +135,15 @@ internal static class EmulatorThroughput
             await r.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             return r.StatusCode == System.Net.HttpStatusCode.OK ? 1 : -1;
         }).ConfigureAwait(false));
+    }
 
-        // 2. Token endpoint, private_key_jwt: the sample client gets a credential attached; every request
-        //    carries a fresh assertion (jti is single-use), signed ahead so the load generator's RSA work
-        //    stays out of the window as far as the pool lasts.
+    /// <summary>
+    /// 2. Token endpoint, private_key_jwt: the sample client gets a credential attached; every request
+    /// carries a fresh assertion (jti is single-use), signed ahead so the load generator's RSA work
+    /// stays out of the window as far as the pool lasts.
+    /// </summary>
+    private static async Task PrivateKeyJwtScenarioAsync(HttpClient http, Process? emulator, string token, string tenant, int workers, TimeSpan warmup, TimeSpan measured, List<(string, long, long, double)> results)
+    {
         using RSA key = RSA.Create(2048);
         string credentialId = (await SendAsync(http, token, HttpMethod.Post, $"api/v2/clients/{SampleClientId}/credentials",
             new JsonObject { ["credential_type"] = "public_key", ["name"] = "throughput", ["pem"] = key.ExportSubjectPublicKeyInfoPem(), ["alg"] = "RS256" }).ConfigureAwait(false))["id"]!.GetValue<string>();
@@ -149,9 +180,14 @@ internal static class EmulatorThroughput
         {
             Console.WriteLine($"({signedInWindow} assertions were signed during the run: the pool ran out.)");
         }
+    }
 
-        // 3. Credential CRUD: one client per worker (a client holds at most 4 credentials); each cycle
-        //    creates, reads and deletes a credential: three requests.
+    /// <summary>
+    /// 3. Credential CRUD: one client per worker (a client holds at most 4 credentials); each cycle
+    /// creates, reads and deletes a credential: three requests.
+    /// </summary>
+    private static async Task CrudScenarioAsync(HttpClient http, Process? emulator, string token, int workers, TimeSpan warmup, TimeSpan measured, List<(string, long, long, double)> results)
+    {
         var clients = new string[workers];
         var pems = new string[workers];
         for (int w = 0; w < workers; w++)
@@ -187,8 +223,6 @@ internal static class EmulatorThroughput
             using HttpResponseMessage deleted = await http.SendAsync(delete).ConfigureAwait(false);
             return got.IsSuccessStatusCode && deleted.IsSuccessStatusCode ? 3 : -1;
         }).ConfigureAwait(false));
-
-        return results;
     }
 
     /// <summary>
