@@ -15,7 +15,7 @@ namespace PsCredRotate.Emulator.Tests.Conformance;
 /// error in Auth0's shape: {statusCode, error, message[, errorCode]} on the Management API,
 /// {error, error_description} on /oauth/token.
 /// </summary>
-public sealed class FuzzTests : IClassFixture<FuzzTests.SharedEmulator>
+public sealed class FuzzTests : IClassFixture<SharedEmulator>
 {
     private readonly SharedEmulator _shared;
 
@@ -270,35 +270,5 @@ public sealed class FuzzTests : IClassFixture<FuzzTests.SharedEmulator>
         }
 
         return arrays ? "{\"name\":" + sb + "}" : sb.ToString();
-    }
-
-    /// <summary>One emulator for every endpoint's fuzz run (each run makes its own client and credential).</summary>
-    public sealed class SharedEmulator : IAsyncDisposable
-    {
-        private readonly SemaphoreSlim _gate = new(1, 1);
-        private RunningEmulator? _emulator;
-
-        public async Task<RunningEmulator> GetAsync()
-        {
-            await _gate.WaitAsync();
-            try
-            {
-                return _emulator ??= await RunningEmulator.StartAsync();
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_emulator is not null)
-            {
-                await _emulator.DisposeAsync();
-            }
-
-            _gate.Dispose();
-        }
     }
 }
