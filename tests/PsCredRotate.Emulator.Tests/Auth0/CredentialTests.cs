@@ -95,6 +95,23 @@ public sealed class CredentialTests
     }
 
     [Fact]
+    public async Task A_cert_subject_dn_credential_shows_the_subject_in_certificate_order_one_RDN_per_line()
+    {
+        await using Tenant tenant = await Tenant.StartAsync();
+        using RSA key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=client.example.org, O=Client, L=Chiyoda-ku, ST=Tokyo, C=JP", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using X509Certificate2 cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        (HttpStatusCode status, JsonNode? body) = await tenant.ApiAsync(HttpMethod.Post, Base + "/credentials", new JsonObject
+        {
+            ["credential_type"] = "cert_subject_dn", ["name"] = "mtls", ["pem"] = cert.ExportCertificatePem(),
+        });
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("C=JP\nST=Tokyo\nL=Chiyoda-ku\nO=Client\nCN=client.example.org", body!["subject_dn"]!.GetValue<string>());
+        Assert.Null(body["expires_at"]);
+    }
+
+    [Fact]
     public async Task A_given_kid_is_kept()
     {
         await using Tenant tenant = await Tenant.StartAsync();

@@ -50,9 +50,11 @@ public sealed class Jws
                 return null;
             }
 
+            // Materialise both objects: a duplicate member name fails here.
+            _ = header.Count + payload.Count;
             return new Jws(header, payload, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), KeyMaterial.FromBase64Url(parts[2]));
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
         {
             return null;
         }

@@ -23,13 +23,13 @@ public static class ClientEndpoints
             {
                 string? cert = CurrentCert(s);
                 List<Client> matching = s.Clients.Where(c => string.IsNullOrEmpty(appType) || appType.Split(',').Contains(c.AppType)).ToList();
-                return (matching.Skip(page * perPage).Take(perPage)
+                return (matching.Skip(Paging.Start(page, perPage)).Take(perPage)
                     .Select(c => ClientRules.Project(ClientRules.Render(c, cert, showKeys), http.Request.Query["fields"], http.Request.Query["include_fields"]))
                     .ToList(), matching.Count);
             });
             var array = new JsonArray(items.Select(i => (JsonNode?)i).ToArray());
             return totals
-                ? ApiResults.Json(new JsonObject { ["start"] = page * perPage, ["limit"] = perPage, ["length"] = items.Count, ["total"] = total, ["clients"] = array })
+                ? ApiResults.Json(new JsonObject { ["start"] = Paging.Start(page, perPage), ["limit"] = perPage, ["total"] = total, ["clients"] = array })
                 : ApiResults.Json(array);
         }).AnyScope(ReadScopes);
 
@@ -128,6 +128,9 @@ public static class Paging
         bool totals = string.Equals(query["include_totals"], "true", StringComparison.OrdinalIgnoreCase);
         return (page, perPage, totals);
     }
+
+    /// <summary>The index of the first item of a page (saturating, never overflowing).</summary>
+    public static int Start(int page, int perPage) => (int)Math.Min((long)page * perPage, int.MaxValue);
 
     private static int Number(IQueryCollection query, string name, int fallback, int min, int max)
     {

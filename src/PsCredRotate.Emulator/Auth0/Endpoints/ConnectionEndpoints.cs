@@ -24,17 +24,17 @@ public static class ConnectionEndpoints
                     .Where(c => string.IsNullOrEmpty(strategy) || strategy.Split(',').Contains(c.Strategy))
                     .Where(c => string.IsNullOrEmpty(name) || c.Name == name)
                     .ToList();
-                return (matching.Skip(page * perPage).Take(perPage).Select(Render).ToList(), matching.Count);
+                return (matching.Skip(Paging.Start(page, perPage)).Take(perPage).Select(c => Render(c, forList: true)).ToList(), matching.Count);
             });
             var array = new JsonArray(items.Select(i => (JsonNode?)i).ToArray());
             return totals
-                ? ApiResults.Json(new JsonObject { ["total"] = total, ["start"] = page * perPage, ["limit"] = perPage, ["connections"] = array })
+                ? ApiResults.Json(new JsonObject { ["total"] = total, ["start"] = Paging.Start(page, perPage), ["limit"] = perPage, ["connections"] = array })
                 : ApiResults.Json(array);
         }).AnyScope("read:connections");
 
         api.MapGet("/connections/{id}", (string id, TenantContext tenant) =>
         {
-            JsonObject? found = tenant.Store.Read(s => s.FindConnection(id) is { } c ? Render(c) : null);
+            JsonObject? found = tenant.Store.Read(s => s.FindConnection(id) is { } c ? Render(c, forList: false) : null);
             return found is null ? NotFound().ToResult() : ApiResults.Json(found);
         }).AnyScope("read:connections");
 
@@ -106,16 +106,25 @@ public static class ConnectionEndpoints
         }).AllScopes("create:connections_keys", "update:connections_keys");
     }
 
-    public static JsonObject Render(Connection c) => new()
+    /// <summary>A connection; the list leaves out enabled_clients (ConnectionForList has no such member).</summary>
+    public static JsonObject Render(Connection c, bool forList)
     {
-        ["id"] = c.Id,
-        ["options"] = c.Options.DeepClone(),
-        ["strategy"] = c.Strategy,
-        ["name"] = c.Name,
-        ["is_domain_connection"] = false,
-        ["enabled_clients"] = new JsonArray(c.EnabledClients.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-        ["realms"] = new JsonArray(c.Name),
-    };
+        var o = new JsonObject
+        {
+            ["id"] = c.Id,
+            ["options"] = c.Options.DeepClone(),
+            ["strategy"] = c.Strategy,
+            ["name"] = c.Name,
+            ["is_domain_connection"] = false,
+            ["realms"] = new JsonArray(c.Name),
+        };
+        if (!forList)
+        {
+            o["enabled_clients"] = new JsonArray(c.EnabledClients.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
+        }
+
+        return o;
+    }
 
     /// <summary>Flags appear only when true, as recorded; current keys carry current_since.</summary>
     public static JsonObject RenderKey(ConnectionKey k)

@@ -21,11 +21,18 @@ public static class CredentialEndpoints
         api.MapPost("/clients/{clientId}/credentials", async (string clientId, HttpContext http, TenantContext tenant) =>
         {
             JsonObject body = await ApiResults.ReadBodyAsync(http.Request).ConfigureAwait(false);
-            DateTimeOffset now = tenant.Now;
+            // Key parsing runs outside the state lock; only the pool checks run under it.
+            bool clientExists = tenant.Store.Read(s => s.FindClient(clientId) is not null);
+            if (!clientExists)
+            {
+                throw ApiError.ClientNotFound();
+            }
+
+            Credential parsed = CredentialRules.Parse(body, tenant.Now);
             JsonObject created = tenant.Store.Write(s =>
             {
                 Client client = s.FindClient(clientId) ?? throw ApiError.ClientNotFound();
-                Credential credential = CredentialRules.Build(body, client, now);
+                Credential credential = CredentialRules.Admit(parsed, client);
                 client.Credentials.Add(credential);
                 return CredentialRules.Render(credential, nullExpiry: false);
             });

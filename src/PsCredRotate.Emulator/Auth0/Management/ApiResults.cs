@@ -96,8 +96,10 @@ public static class ApiResults
         try
         {
             node = JsonNode.Parse(text);
+            // Materialise every object now: a duplicate member name fails here, not later as a 500.
+            Materialise(node);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             throw ApiError.BadBody(Auth0Messages.InvalidJson);
         }
@@ -108,6 +110,27 @@ public static class ApiResults
             JsonObject o => o,
             _ => throw ApiError.BadBody("Payload validation error: 'Expected type object but found type " + Kind(node) + "'."),
         };
+    }
+
+    private static void Materialise(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (KeyValuePair<string, JsonNode?> p in o)
+                {
+                    Materialise(p.Value);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (JsonNode? item in a)
+                {
+                    Materialise(item);
+                }
+
+                break;
+        }
     }
 
     /// <summary>Refuses properties outside <paramref name="allowed"/>, with Auth0's wording.</summary>

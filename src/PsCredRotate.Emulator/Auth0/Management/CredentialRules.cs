@@ -24,7 +24,27 @@ public static partial class CredentialRules
     private static readonly string[] Types = { "public_key", "cert_subject_dn", "x509_cert" };
 
     /// <summary>Builds a credential from a create body; throws <see cref="ApiError"/> (state untouched) when refused.</summary>
-    public static Credential Build(JsonObject body, Client client, DateTimeOffset now, int pendingInPool = 0)
+    public static Credential Build(JsonObject body, Client client, DateTimeOffset now, int pendingInPool = 0) =>
+        Admit(Parse(body, now), client, pendingInPool);
+
+    /// <summary>The client-side limits: at most 4 in the pool, and not a key the client already holds.</summary>
+    public static Credential Admit(Credential credential, Client client, int pendingInPool = 0)
+    {
+        if (client.Credentials.Count + pendingInPool >= MaxPool)
+        {
+            throw new ApiError(400, Auth0Messages.PoolFull);
+        }
+
+        if (client.Credentials.Exists(c => string.Equals(c.KeyThumbprint, credential.KeyThumbprint, StringComparison.Ordinal)))
+        {
+            throw new ApiError(400, Auth0Messages.DuplicateKey, "invalid_body");
+        }
+
+        return credential;
+    }
+
+    /// <summary>Validates a create body and reads its key material (no client needed, so it runs outside the state lock).</summary>
+    public static Credential Parse(JsonObject body, DateTimeOffset now)
     {
         ApiResults.RejectUnknown(body, CreateFields);
         string type = ApiResults.OptionalString(body, "credential_type")
@@ -55,11 +75,6 @@ public static partial class CredentialRules
         if (kid is not null && !KidPattern().IsMatch(kid))
         {
             throw ApiError.BadBody($"Payload validation error: 'String does not match pattern ^[0-9a-zA-Z-_]{{10,64}}$: {kid}' on property kid.");
-        }
-
-        if (client.Credentials.Count + pendingInPool >= MaxPool)
-        {
-            throw new ApiError(400, Auth0Messages.PoolFull);
         }
 
         var credential = new Credential
@@ -131,11 +146,6 @@ public static partial class CredentialRules
                     credential.KeyThumbprint = "dn:" + credential.SubjectDn;
                     break;
                 }
-        }
-
-        if (client.Credentials.Exists(c => string.Equals(c.KeyThumbprint, credential.KeyThumbprint, StringComparison.Ordinal)))
-        {
-            throw new ApiError(400, Auth0Messages.DuplicateKey, "invalid_body");
         }
 
         return credential;

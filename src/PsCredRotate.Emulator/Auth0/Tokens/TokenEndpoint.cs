@@ -293,7 +293,7 @@ public static class TokenEndpoint
 
             return result;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             return null;
         }
