@@ -10,7 +10,9 @@ namespace PsCredRotate.Emulator.Tests.Conformance;
 /// <summary>
 /// Replays every recording of real Auth0 traffic against a fresh emulator over HTTP: the same
 /// requests in the same order, with the ids the real tenant returned mapped to the emulator's, and
-/// compares the status codes and the response bodies' shapes (field names and JSON value kinds).
+/// compares the status codes and the response bodies' shapes (field names and JSON value kinds), and
+/// the credential values that follow from the request (kid, certificate thumbprint and subject, alg,
+/// expiry) for equality: the recorded PEMs are public keys and certificates, reused as they are.
 /// The clients a recording creates are created the same way (POST /api/v2/clients with the recorded
 /// body): the emulator implements client creation, so no seeding is needed for the Management API
 /// recordings. The token recording carries placeholders (client id, assertion): it runs against a
@@ -157,6 +159,7 @@ public sealed class RecordingReplayTests
                 }
 
                 LearnIds(expected, actual, ids);
+                problems.AddRange(DeterministicValues(expected, actual, "$", ids).Select(p => $"{where}: {p}"));
                 problems.AddRange(JsonShape.Compare(expected, actual, allowed ?? new HashSet<string>()).Select(p => $"{where}: {p}"));
             }
 
@@ -238,7 +241,8 @@ public sealed class RecordingReplayTests
                     string e = a.GetString()!;
                     if (r != e && r != JsonShape.Redacted && r.Length >= 8)
                     {
-                        ids[r] = e;
+                        // The first pairing wins: it comes from the create; a later list may order differently.
+                        ids.TryAdd(r, e);
                     }
                 }
                 else
@@ -253,6 +257,62 @@ public sealed class RecordingReplayTests
             for (int i = 0; i < n; i++)
             {
                 LearnIds(recorded[i], actual[i], ids);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Values that follow from what was sent, not from the tenant: the kid (RFC 7638 thumbprint of the
+    /// recorded public key), a certificate's SHA-256 thumbprint and subject, the credential type and
+    /// alg, an expiry (given, or read from the recorded certificate). They must be equal, not just alike.
+    /// Array elements with an id are paired by id (mapped), since a list's order is not specified.
+    /// </summary>
+    private static IEnumerable<string> DeterministicValues(JsonElement recorded, JsonElement actual, string path, Dictionary<string, string> ids)
+    {
+        if (recorded.ValueKind == JsonValueKind.Object && actual.ValueKind == JsonValueKind.Object)
+        {
+            bool credential = recorded.TryGetProperty("credential_type", out _);
+            foreach (JsonProperty p in recorded.EnumerateObject())
+            {
+                if (!actual.TryGetProperty(p.Name, out JsonElement a))
+                {
+                    continue;
+                }
+
+                if (credential && p.Name is "kid" or "thumbprint_sha256" or "subject_dn" or "credential_type" or "alg" or "expires_at"
+                    && p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() != JsonShape.Redacted
+                    && a.ValueKind == JsonValueKind.String && a.GetString() != p.Value.GetString())
+                {
+                    yield return $"{path}.{p.Name}: the real tenant answered '{p.Value.GetString()}', the emulator '{a.GetString()}'";
+                }
+
+                foreach (string inner in DeterministicValues(p.Value, a, path + "." + p.Name, ids))
+                {
+                    yield return inner;
+                }
+            }
+        }
+        else if (recorded.ValueKind == JsonValueKind.Array && actual.ValueKind == JsonValueKind.Array)
+        {
+            int n = Math.Min(recorded.GetArrayLength(), actual.GetArrayLength());
+            for (int i = 0; i < n; i++)
+            {
+                JsonElement counterpart = actual[i];
+                if (recorded[i].ValueKind == JsonValueKind.Object && recorded[i].TryGetProperty("id", out JsonElement rid) && rid.ValueKind == JsonValueKind.String)
+                {
+                    string wanted = ids.TryGetValue(rid.GetString()!, out string? mapped) ? mapped : rid.GetString()!;
+                    counterpart = actual.EnumerateArray().FirstOrDefault(a => a.ValueKind == JsonValueKind.Object && a.TryGetProperty("id", out JsonElement aid) && aid.GetString() == wanted);
+                    if (counterpart.ValueKind == JsonValueKind.Undefined)
+                    {
+                        yield return $"{path}: the emulator's list lacks the element with id {wanted} (recorded {rid.GetString()})";
+                        continue;
+                    }
+                }
+
+                foreach (string inner in DeterministicValues(recorded[i], counterpart, $"{path}[{i}]", ids))
+                {
+                    yield return inner;
+                }
             }
         }
     }
