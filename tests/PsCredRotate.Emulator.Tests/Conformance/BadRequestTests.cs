@@ -72,6 +72,48 @@ public sealed class BadRequestTests : IClassFixture<SharedEmulator>
         Assert.Equal(before, await TenantViewAsync(http, clientId, connectionId));
     }
 
+    public static IEnumerable<object[]> UnparsableForms()
+    {
+        foreach (string path in new[] { "api/v2/clients/{client}", "api/v2/clients/{client}/credentials", "oauth/token" })
+        {
+            yield return new object[] { path, "a key over 2,048 characters" };
+            yield return new object[] { path, "over 1,024 fields" };
+        }
+    }
+
+    /// <summary>A form body ASP.NET Core's form reader refuses (key length, field count) is the client's error.</summary>
+    [Theory]
+    [MemberData(nameof(UnparsableForms))]
+    public async Task A_form_body_past_the_form_readers_limits_gets_400_not_500(string template, string what)
+    {
+        string body = what.StartsWith("a key", StringComparison.Ordinal)
+            ? new string('k', 3000)
+            : string.Join("&", Enumerable.Range(0, 1100).Select(i => $"f{i}=1"));
+        RunningEmulator emulator = await _shared.GetAsync();
+        string token = await ConformanceClient.ManagementTokenAsync(emulator.Client);
+        using HttpClient http = ConformanceClient.ManagementHttp(emulator.BaseAddress, token);
+        (string clientId, _, _) = await ArrangeAsync(http);
+        string method = template.EndsWith("{client}", StringComparison.Ordinal) ? "PATCH" : "POST";
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(template.Replace(ClientPlaceholder, clientId, StringComparison.Ordinal), UriKind.Relative))
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-www-form-urlencoded");
+        using HttpResponseMessage response = await http.SendAsync(request);
+        JsonElement e = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.True(400 == (int)response.StatusCode, $"{what}: {(int)response.StatusCode} {e.GetRawText()}");
+        if (template.StartsWith("oauth/", StringComparison.Ordinal))
+        {
+            Assert.Equal(JsonValueKind.String, e.GetProperty("error_description").ValueKind);
+        }
+        else
+        {
+            Assert.Equal(400, e.GetProperty("statusCode").GetInt32());
+            Assert.Equal("Bad Request", e.GetProperty("error").GetString());
+        }
+    }
+
     public static IEnumerable<object[]> UnknownIds() => new[]
     {
         new object[] { "GET", "api/v2/clients/no-such-client", "", 404, "The client does not exist", "inexistent_client" },
