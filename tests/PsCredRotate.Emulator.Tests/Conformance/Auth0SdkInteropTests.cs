@@ -30,6 +30,9 @@ public sealed class Auth0SdkInteropTests
         info.Environment["EMULATOR_URL"] = emulator.BaseAddress.ToString().TrimEnd('/');
         info.Environment["EMULATOR_MANAGEMENT_CLIENT_ID"] = EmulatorOptions.DefaultManagementClientId;
         info.Environment["EMULATOR_MANAGEMENT_CLIENT_SECRET"] = EmulatorOptions.DefaultManagementClientSecret;
+        info.Environment["INTEROP_CLIENT_ID"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleClientId;
+        info.Environment["INTEROP_CLIENT_SECRET"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleClientSecret;
+        info.Environment["INTEROP_AUDIENCE"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleApi;
 
         using Process node = Process.Start(info) ?? throw new InvalidOperationException("node did not start.");
         Task<string> stdout = node.StandardOutput.ReadToEndAsync();
