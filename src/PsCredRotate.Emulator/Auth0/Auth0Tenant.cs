@@ -21,6 +21,7 @@ public static class Auth0Tenant
         });
         services.AddSingleton<IStateAdmin>(sp => sp.GetRequiredService<StateStore<TenantState>>());
         services.AddSingleton<TenantContext>();
+        services.AddSingleton<Tokens.JtiReplayCache>();
     }
 
     public static void MapAuth0Tenant(this WebApplication app)

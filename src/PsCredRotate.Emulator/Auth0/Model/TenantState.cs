@@ -23,9 +23,6 @@ public sealed class TenantState
 
     public List<Connection> Connections { get; set; } = new();
 
-    /// <summary>Client assertion ids already used ("client_id jti"), kept until the assertion's exp.</summary>
-    public Dictionary<string, DateTimeOffset> UsedJtis { get; set; } = new(StringComparer.Ordinal);
-
     public Client? FindClient(string clientId) => Clients.Find(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
 
     public Connection? FindConnection(string id) => Connections.Find(c => string.Equals(c.Id, id, StringComparison.Ordinal));

@@ -18,7 +18,7 @@ public static class TokenEndpoint
 
     public static void Map(WebApplication app) => app.MapPost("/oauth/token", HandleAsync);
 
-    private static async Task<IResult> HandleAsync(HttpContext http, TenantContext tenant)
+    private static async Task<IResult> HandleAsync(HttpContext http, TenantContext tenant, JtiReplayCache replays)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
@@ -112,25 +112,7 @@ public static class TokenEndpoint
             }
 
             string jti = jws.Text("jti")!;
-            bool fresh = tenant.Store.Write(s =>
-            {
-                string key = clientId + " " + jti;
-                if (s.UsedJtis.ContainsKey(key))
-                {
-                    return false;
-                }
-
-                if (s.UsedJtis.Count > 1024)
-                {
-                    foreach (string old in s.UsedJtis.Where(e => e.Value < now).Select(e => e.Key).ToList())
-                    {
-                        s.UsedJtis.Remove(old);
-                    }
-                }
-
-                s.UsedJtis[key] = DateTimeOffset.FromUnixTimeSeconds(exp) + AssertionRules.ClockSkew;
-                return true;
-            });
+            bool fresh = replays.TryUse(clientId, jti, DateTimeOffset.FromUnixTimeSeconds(exp) + AssertionRules.ClockSkew, now);
             if (!fresh)
             {
                 return OAuthError.Result(401, "invalid_client", "The client_assertion was already used (jti must be unique).");
