@@ -40,7 +40,7 @@ public sealed class BadRequestTests : IClassFixture<SharedEmulator>
         RunningEmulator emulator = await _shared.GetAsync();
         string token = await ConformanceClient.ManagementTokenAsync(emulator.Client);
         using HttpClient http = ConformanceClient.ManagementHttp(emulator.BaseAddress, token);
-        (string clientId, string credentialId, string connectionId) = await ArrangeAsync(http);
+        (string clientId, string credentialId, string connectionId) = await ConformanceClient.ArrangeWriteTargetsAsync(http, "bad requests");
         string before = await TenantViewAsync(http, clientId, connectionId);
 
         string path = template.Replace(ClientPlaceholder, clientId, StringComparison.Ordinal)
@@ -92,7 +92,7 @@ public sealed class BadRequestTests : IClassFixture<SharedEmulator>
         RunningEmulator emulator = await _shared.GetAsync();
         string token = await ConformanceClient.ManagementTokenAsync(emulator.Client);
         using HttpClient http = ConformanceClient.ManagementHttp(emulator.BaseAddress, token);
-        (string clientId, _, _) = await ArrangeAsync(http);
+        (string clientId, _, _) = await ConformanceClient.ArrangeWriteTargetsAsync(http, "bad requests");
         string method = template.EndsWith("{client}", StringComparison.Ordinal) ? "PATCH" : "POST";
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(template.Replace(ClientPlaceholder, clientId, StringComparison.Ordinal), UriKind.Relative))
         {
@@ -136,7 +136,7 @@ public sealed class BadRequestTests : IClassFixture<SharedEmulator>
         RunningEmulator emulator = await _shared.GetAsync();
         string token = await ConformanceClient.ManagementTokenAsync(emulator.Client);
         using HttpClient http = ConformanceClient.ManagementHttp(emulator.BaseAddress, token);
-        (string clientId, _, _) = await ArrangeAsync(http);
+        (string clientId, _, _) = await ConformanceClient.ArrangeWriteTargetsAsync(http, "bad requests");
 
         (int actualStatus, string text) = await ConformanceClient.SendAsync(http, new HttpMethod(method),
             template.Replace(ClientPlaceholder, clientId, StringComparison.Ordinal), body.Length == 0 && method != "GET" ? "{}" : body.Length == 0 ? null : body);
@@ -150,19 +150,6 @@ public sealed class BadRequestTests : IClassFixture<SharedEmulator>
         {
             Assert.Equal(errorCode, e.GetProperty("errorCode").GetString());
         }
-    }
-
-    private static async Task<(string Client, string Credential, string Connection)> ArrangeAsync(HttpClient http)
-    {
-        JsonNode client = await ConformanceClient.SendOkAsync(http, HttpMethod.Post, "/api/v2/clients",
-            """{"name":"bad requests","app_type":"non_interactive","grant_types":["client_credentials"]}""");
-        string clientId = client["client_id"]!.GetValue<string>();
-        using RSA key = RSA.Create(2048);
-        JsonNode credential = await ConformanceClient.SendOkAsync(http, HttpMethod.Post, $"/api/v2/clients/{clientId}/credentials",
-            new JsonObject { ["credential_type"] = "public_key", ["name"] = "bad", ["pem"] = ConformanceClient.PublicPem(key) }.ToJsonString());
-        JsonNode connections = await ConformanceClient.SendOkAsync(http, HttpMethod.Get, "/api/v2/connections");
-        string oidc = connections.AsArray().First(c => c?["strategy"]?.GetValue<string>() == "oidc")!["id"]!.GetValue<string>();
-        return (clientId, credential["id"]!.GetValue<string>(), oidc);
     }
 
     /// <summary>What a refused write could have changed: the client (secret included), its credentials, the signing and connection keys.</summary>

@@ -69,6 +69,23 @@ public static class ConformanceClient
     }
 
     /// <summary>An SPKI PEM of the key, as a credential's pem.</summary>
+/// <summary>
+    /// What the write endpoints act on: a new machine-to-machine client with one public-key
+    /// credential, and the default tenant's oidc connection.
+    /// </summary>
+    public static async Task<(string Client, string Credential, string Connection)> ArrangeWriteTargetsAsync(HttpClient http, string name)
+    {
+        JsonNode client = await SendOkAsync(http, HttpMethod.Post, "/api/v2/clients",
+            new JsonObject { ["name"] = name, ["app_type"] = "non_interactive", ["grant_types"] = new JsonArray("client_credentials") }.ToJsonString());
+        string clientId = client["client_id"]!.GetValue<string>();
+        using RSA key = RSA.Create(2048);
+        JsonNode credential = await SendOkAsync(http, HttpMethod.Post, $"/api/v2/clients/{clientId}/credentials",
+            new JsonObject { ["credential_type"] = "public_key", ["name"] = name, ["pem"] = PublicPem(key) }.ToJsonString());
+        JsonNode connections = await SendOkAsync(http, HttpMethod.Get, "/api/v2/connections");
+        string oidc = connections.AsArray().First(c => c?["strategy"]?.GetValue<string>() == "oidc")!["id"]!.GetValue<string>();
+        return (clientId, credential["id"]!.GetValue<string>(), oidc);
+    }
+
     public static string PublicPem(RSA rsa) => rsa.ExportSubjectPublicKeyInfoPem();
 
     /// <summary>A client assertion as Auth0 wants it (iss = sub = client id, aud = tenant URL with slash, 2 minutes).</summary>

@@ -53,17 +53,9 @@ public sealed class FuzzTests : IClassFixture<SharedEmulator>
         RunningEmulator emulator = await _shared.GetAsync();
         string token = await ConformanceClient.ManagementTokenAsync(emulator.Client);
         using HttpClient http = ConformanceClient.ManagementHttp(emulator.BaseAddress, token);
-        JsonNode client = await ConformanceClient.SendOkAsync(http, HttpMethod.Post, "/api/v2/clients",
-            """{"name":"fuzz","app_type":"non_interactive","grant_types":["client_credentials"]}""");
-        string clientId = client["client_id"]!.GetValue<string>();
-        using RSA key = RSA.Create(2048);
-        JsonNode credential = await ConformanceClient.SendOkAsync(http, HttpMethod.Post, $"/api/v2/clients/{clientId}/credentials",
-            new JsonObject { ["credential_type"] = "public_key", ["name"] = "fuzz", ["pem"] = ConformanceClient.PublicPem(key) }.ToJsonString());
-        string credentialId = credential["id"]!.GetValue<string>();
+        (string clientId, string credentialId, string oidc) = await ConformanceClient.ArrangeWriteTargetsAsync(http, "fuzz");
         JsonNode keys = await ConformanceClient.SendOkAsync(http, HttpMethod.Get, "/api/v2/keys/signing");
         string nextKid = keys.AsArray().First(k => k?["next"]?.GetValue<bool>() == true)!["kid"]!.GetValue<string>();
-        JsonNode connections = await ConformanceClient.SendOkAsync(http, HttpMethod.Get, "/api/v2/connections");
-        string oidc = connections.AsArray().First(c => c?["strategy"]?.GetValue<string>() == "oidc")!["id"]!.GetValue<string>();
 
         (HttpMethod method, string path) = endpoint switch
         {
