@@ -29,6 +29,36 @@ public static class KeyExporter
     }
 
     /// <summary>
+    /// Export-RotationKey's rule for text going to the pipeline: a key without a private half gives
+    /// its public half; private material is written as text only when the caller said so
+    /// (<paramref name="asPlainText"/>), even when encrypted, and otherwise is refused with
+    /// <see cref="ErrorIds.PrivateKeyPlainTextRequired"/> before anything is encoded.
+    /// </summary>
+    public static string ExportAsText(RotationKey key, KeyExportFormat format, bool publicOnly, SecureString? password, bool asPlainText)
+    {
+        if (key is null)
+        {
+            throw new ArgumentNullException(nameof(key));
+        }
+
+        bool includesPrivate = IncludesPrivate(key, publicOnly);
+        if (includesPrivate && !asPlainText)
+        {
+            throw new PsCredRotateException(
+                ErrorIds.PrivateKeyPlainTextRequired,
+                ErrorKind.SecurityError,
+                $"Key '{key.Kid}' holds a private key. Write it to a file with -Path, export only the public key with -PublicOnly, or confirm that the private key may go to the pipeline as text with -AsPlainText.",
+                key.Kid);
+        }
+
+        return Export(key, format, !includesPrivate, password);
+    }
+
+    /// <summary>Whether an export holds private material: the key has it and only the public half was not asked for.</summary>
+    public static bool IncludesPrivate(RotationKey key, bool publicOnly) =>
+        key is not null && key.HasPrivateKey && !publicOnly;
+
+    /// <summary>
     /// Writes the key to <paramref name="path"/>. A file holding private material is created
     /// owner-only (0600 / owner-only ACL) at creation; the write is atomic, so a failure leaves no
     /// partial file; an existing file is replaced only when <paramref name="overwrite"/>.

@@ -262,4 +262,41 @@ public sealed class KeyExporterTests
 
         Assert.Equal(publicKey.PublicKeyPem, KeyExporter.Export(publicKey, KeyExportFormat.Pem, publicOnly: true));
     }
+
+    [Fact]
+    public void Private_text_for_the_pipeline_is_refused_without_the_plain_text_consent()
+    {
+        RotationKey key = GeneratedKeyFixtures.Shared(KeyAlgorithm.ES256);
+
+        var ex = Assert.Throws<PsCredRotateException>(() => KeyExporter.ExportAsText(key, KeyExportFormat.Pem, publicOnly: false, password: null, asPlainText: false));
+
+        Assert.Equal(ErrorIds.PrivateKeyPlainTextRequired, ex.ErrorId);
+        Assert.Equal(ErrorKind.SecurityError, ex.Kind);
+        Assert.Equal(key.Kid, ex.Target);
+    }
+
+    [Fact]
+    public void Private_text_for_the_pipeline_is_given_with_the_plain_text_consent()
+    {
+        RotationKey key = GeneratedKeyFixtures.Shared(KeyAlgorithm.ES256);
+
+        string pem = KeyExporter.ExportAsText(key, KeyExportFormat.Pem, publicOnly: false, password: null, asPlainText: true);
+
+        Assert.StartsWith("-----BEGIN PRIVATE KEY-----", pem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Public_text_for_the_pipeline_needs_no_consent_and_a_public_only_key_gives_its_public_half()
+    {
+        RotationKey key = GeneratedKeyFixtures.Shared(KeyAlgorithm.ES256);
+        using RotationKey publicKey = key.ToPublicKey();
+
+        string fromPrivate = KeyExporter.ExportAsText(key, KeyExportFormat.Pem, publicOnly: true, password: null, asPlainText: false);
+        string fromPublic = KeyExporter.ExportAsText(publicKey, KeyExportFormat.Pem, publicOnly: false, password: null, asPlainText: false);
+
+        Assert.Equal(key.PublicKeyPem, fromPrivate);
+        Assert.Equal(key.PublicKeyPem, fromPublic);
+        Assert.False(KeyExporter.IncludesPrivate(publicKey, publicOnly: false));
+        Assert.True(KeyExporter.IncludesPrivate(key, publicOnly: false));
+    }
 }

@@ -59,7 +59,7 @@ public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 
     protected override void ProcessRecord()
     {
-        bool publicOnly = PublicOnly.IsPresent || !Key.HasPrivateKey;
+        bool publicOnly = !KeyExporter.IncludesPrivate(Key, PublicOnly.IsPresent);
         if (ParameterSetName == PathParameterSet)
         {
             ExportToFile(publicOnly);
@@ -106,20 +106,10 @@ public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 
     private void ExportToPipeline(bool publicOnly)
     {
-        if (!publicOnly && !AsPlainText.IsPresent)
-        {
-            WriteError(new PsCredRotateException(
-                ErrorIds.PrivateKeyPlainTextRequired,
-                ErrorKind.SecurityError,
-                $"Key '{Key.Kid}' holds a private key. Write it to a file with -Path, export only the public key with -PublicOnly, or confirm that the private key may go to the pipeline as text with -AsPlainText.",
-                Key.Kid));
-            return;
-        }
-
         string text;
         try
         {
-            text = KeyExporter.Export(Key, Format, publicOnly, Password);
+            text = KeyExporter.ExportAsText(Key, Format, publicOnly, Password, AsPlainText.IsPresent);
         }
         catch (PsCredRotateException ex)
         {

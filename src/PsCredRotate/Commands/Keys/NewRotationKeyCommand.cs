@@ -52,15 +52,7 @@ public sealed class NewRotationKeyCommand : PsCredRotateCmdlet
 
     protected override void EndProcessing()
     {
-        if (IsBound(nameof(NotAfter)) && IsBound(nameof(ValidFor)))
-        {
-            ThrowTerminatingError(new PsCredRotateException(
-                ErrorIds.CertificateValidityInvalid,
-                ErrorKind.InvalidArgument,
-                "Give the certificate's end either as -NotAfter or as -ValidFor, not both.",
-                nameof(NotAfter)));
-        }
-
+        // NotAfter together with ValidFor is refused by Core (CertificateValidityInvalid).
         var options = new KeyGenerationOptions
         {
             Algorithm = Algorithm,
