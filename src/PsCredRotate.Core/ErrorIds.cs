@@ -63,4 +63,51 @@ public static class ErrorIds
     public const string AssertionClientIdInvalid = "AssertionClientIdInvalid";
     public const string AssertionAudienceInvalid = "AssertionAudienceInvalid";
     public const string SigningKeyRequired = "SigningKeyRequired";
+
+    // ---- Connections (Connect-Auth0Tenant and the session default) ----
+    public const string DomainInvalid = "DomainInvalid";
+    public const string InsecureTransport = "InsecureTransport";
+    public const string ConnectionCredentialMissing = "ConnectionCredentialMissing";
+    public const string ConnectionCredentialAmbiguous = "ConnectionCredentialAmbiguous";
+    public const string NotConnected = "NotConnected";
+    public const string AuthenticationFailed = "AuthenticationFailed";
+
+    // ---- Provider API calls (one id per HTTP outcome; the provider's own message is kept) ----
+    public const string ApiBadRequest = "ApiBadRequest";
+    public const string ApiUnauthorized = "ApiUnauthorized";
+    public const string InsufficientScope = "InsufficientScope";
+    public const string ApiNotFound = "ApiNotFound";
+    public const string ClientNotFound = "ClientNotFound";
+    public const string CredentialNotFound = "CredentialNotFound";
+    public const string ApiConflict = "ApiConflict";
+    public const string RateLimited = "RateLimited";
+    public const string ApiServerError = "ApiServerError";
+    public const string ApiUnreachable = "ApiUnreachable";
+    public const string ApiTimeout = "ApiTimeout";
+    public const string ApiResponseInvalid = "ApiResponseInvalid";
+
+    // ---- Client credentials (Add/Enable/Disable/Set/Remove/Test-ClientCredential) ----
+    public const string CredentialAlgorithmUnsupported = "CredentialAlgorithmUnsupported";
+    public const string CredentialExpiryInPast = "CredentialExpiryInPast";
+    public const string CredentialExpiryConflict = "CredentialExpiryConflict";
+    public const string CertificateRequired = "CertificateRequired";
+    public const string CertificateExpired = "CertificateExpired";
+    public const string CredentialExists = "CredentialExists";
+    public const string CredentialNameInvalid = "CredentialNameInvalid";
+    public const string LastAttachedCredential = "LastAttachedCredential";
+    public const string VerificationAudienceRequired = "VerificationAudienceRequired";
+
+    // ---- Rotation (Start/Complete/Undo/Invoke-ClientCredentialRotation) ----
+    public const string SlotFull = "SlotFull";
+    public const string PoolFull = "PoolFull";
+    public const string ClientUsesClientSecret = "ClientUsesClientSecret";
+    public const string RetireCredentialNotAttached = "RetireCredentialNotAttached";
+    public const string RetireIncludesNewKey = "RetireIncludesNewKey";
+    public const string RotationVerificationFailed = "RotationVerificationFailed";
+    public const string RotationNotStarted = "RotationNotStarted";
+    public const string RotationDeployFailed = "RotationDeployFailed";
+    public const string RotationDeclined = "RotationDeclined";
+    public const string KeyPathHoldsCurrentKey = "KeyPathHoldsCurrentKey";
+    public const string RotationKeyConflict = "RotationKeyConflict";
+    public const string ThrottleLimitInvalid = "ThrottleLimitInvalid";
 }
