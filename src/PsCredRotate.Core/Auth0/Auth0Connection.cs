@@ -12,7 +12,7 @@ namespace PsCredRotate.Core.Auth0;
 /// Thread-safe: one connection serves concurrent rotations and shares one rate-limit budget.
 /// Its ToString and properties never show the secret, key or token.
 /// </summary>
-public sealed class Auth0Connection : IDisposable
+public sealed class Auth0Connection : IClientCredentialConnection, IDisposable
 {
     private Auth0Connection()
     {
