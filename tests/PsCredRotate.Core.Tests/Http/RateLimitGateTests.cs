@@ -233,6 +233,34 @@ public sealed class RateLimitGateTests
     }
 
     [Fact]
+    public async Task A_request_that_fails_unexpectedly_gives_its_reservation_back()
+    {
+        int calls = 0;
+        var handler = new FakeHandler((_, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                HttpResponseMessage first = FakeHandler.Json(HttpStatusCode.OK, "[]");
+                first.Headers.Add("x-ratelimit-limit", "10");
+                first.Headers.Add("x-ratelimit-remaining", "9");
+                first.Headers.Add("x-ratelimit-reset", DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+                return Task.FromResult(first);
+            }
+
+            return Task.FromException<HttpResponseMessage>(new InvalidOperationException("handler bug"));
+        });
+        using var pipeline = new HttpPipeline(Base, new HttpPipelineOptions { Handler = handler });
+        await pipeline.SendAsync(new ApiRequest(HttpMethod.Get, "/api/v2/a") { RateLimited = true }, CancellationToken.None);
+
+        for (int i = 0; i < 12; i++)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.SendAsync(new ApiRequest(HttpMethod.Get, "/api/v2/a") { RateLimited = true }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal(13, calls);
+    }
+
+    [Fact]
     public void A_ceiling_that_is_not_positive_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new RateLimitGate(() => DateTimeOffset.UtcNow, (_, _) => Task.CompletedTask, 0));
 }
