@@ -70,8 +70,9 @@ internal sealed class RotationKeySource
     }
 
     /// <summary>
-    /// A key read from KeyPath that the client already uses (attached, and not the newest attached
-    /// credential) is the application's current key, not a rotation's new one.
+    /// A key read from KeyPath that the client already uses (attached, not the newest attached
+    /// credential, and not a rotation's new credential whose predecessors are still stored) is the
+    /// application's current key, not a rotation's new one.
     /// </summary>
     public void CheckAgainst(ClientCredentialState state)
     {
@@ -82,7 +83,8 @@ internal sealed class RotationKeySource
 
         var others = state.Attached.Where(c => c.Id != credential.Id).ToList();
         bool isNewest = others.Count > 0 && others.All(o => o.CreatedAt is { } oc && credential.CreatedAt is { } cc && oc < cc);
-        if (!isNewest)
+        bool predecessorsLeft = RotationPlanner.Predecessors(state, credential).Any();
+        if (!isNewest && !predecessorsLeft)
         {
             throw new PsCredRotateException(
                 ErrorIds.KeyPathHoldsCurrentKey,
