@@ -110,7 +110,7 @@ public sealed class ClientCredentialRotator
             throw new ArgumentNullException(nameof(deploy));
         }
 
-        Run run = await StartCoreAsync(options, cancellationToken).ConfigureAwait(false);
+        Run run = await StartCoreAsync(options, cancellationToken, retiredMayStayDetached: keepPrevious).ConfigureAwait(false);
         ClientCredentialRotation rotation = run.Rotation;
         if (Host.WhatIf && rotation.Phase == RotationPhase.Planned)
         {
@@ -160,7 +160,7 @@ public sealed class ClientCredentialRotator
 
     // ================================================================ Start
 
-    private async Task<Run> StartCoreAsync(RotationStartOptions options, CancellationToken cancellationToken)
+    private async Task<Run> StartCoreAsync(RotationStartOptions options, CancellationToken cancellationToken, bool retiredMayStayDetached = false)
     {
         if (options is null)
         {
@@ -189,7 +189,7 @@ public sealed class ClientCredentialRotator
         };
         var run = new Run(rotation, cancellationToken);
         ClientCredentialState state = await ReadAsync(run).ConfigureAwait(false);
-        source.CheckAgainst(state);
+        source.CheckAgainst(state, retiredMayStayDetached);
 
         var intent = new StartIntent(key.Kid, options.Retire, options.PruneDetached, now);
         List<PlannedStep> plan = RotationPlanner.PlanStart(state, intent, Policy);

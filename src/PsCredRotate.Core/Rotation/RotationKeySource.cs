@@ -72,9 +72,11 @@ internal sealed class RotationKeySource
     /// <summary>
     /// A key read from KeyPath that the client already uses (attached, not the newest attached
     /// credential, and not a rotation's new credential whose predecessors are still stored) is the
-    /// application's current key, not a rotation's new one.
+    /// application's current key, not a rotation's new one. With <paramref name="retiredMayStayDetached"/>
+    /// (Invoke -KeepPrevious) detached predecessors are what a finished rotation leaves, so only
+    /// attached ones mean "in progress".
     /// </summary>
-    public void CheckAgainst(ClientCredentialState state)
+    public void CheckAgainst(ClientCredentialState state, bool retiredMayStayDetached)
     {
         if (!FromFile || state.FindByKid(Key.Kid) is not { Attached: true } credential)
         {
@@ -83,7 +85,7 @@ internal sealed class RotationKeySource
 
         var others = state.Attached.Where(c => c.Id != credential.Id).ToList();
         bool isNewest = others.Count > 0 && others.All(o => o.CreatedAt is { } oc && credential.CreatedAt is { } cc && oc < cc);
-        bool predecessorsLeft = RotationPlanner.Predecessors(state, credential).Any();
+        bool predecessorsLeft = RotationPlanner.Predecessors(state, credential).Any(p => p.Attached || !retiredMayStayDetached);
         if (!isNewest && !predecessorsLeft)
         {
             throw new PsCredRotateException(

@@ -268,4 +268,15 @@ public class ClientCredentialManagerTests : RotationTestBase
         var e = await Assert.ThrowsAsync<PsCredRotateException>(() => Manager.TestAsync("app", Old.ToPublicKey(), null, None));
         Assert.Equal(ErrorIds.PrivateKeyUnavailable, e.ErrorId);
     }
+
+    [Fact]
+    public async Task Remove_of_the_last_attached_with_Force_and_a_yes_detaches_then_deletes()
+    {
+        SeedOne();
+        Assert.True(await Manager.RemoveAsync("app", Old.Kid, force: true, None));
+        Assert.Equal(new[] { "Read", "SetAttached", "Delete" }, Operations());
+        Assert.Equal(string.Empty, Provider.Calls[1].Detail);
+        Assert.Single(Host.Continued);
+        Assert.Equal("PrivateKeyJwt attached=[] stored=[]", Provider.KidText("app"));
+    }
 }

@@ -157,4 +157,30 @@ public class RotationKeySourceTests : RotationTestBase
         Assert.Equal(RotationPhase.Started, second.Phase);
         Assert.Equal(1, Provider.Calls.Count(c => c.Operation == "Add"));
     }
+
+    [Fact]
+    public async Task A_KeyPath_left_by_a_finished_rotation_is_the_current_key_for_the_next_one()
+    {
+        SeedOne();
+        string path = TempKeyPath();
+        await Rotator.InvokeAsync(new RotationStartOptions("app") { KeyPath = path }, (_, _) => Task.CompletedTask, keepPrevious: false, None);
+
+        var e = await Assert.ThrowsAsync<PsCredRotateException>(() =>
+            Rotator.InvokeAsync(new RotationStartOptions("app") { KeyPath = path }, (_, _) => Task.CompletedTask, keepPrevious: false, None));
+        Assert.Equal(ErrorIds.KeyPathHoldsCurrentKey, e.ErrorId);
+    }
+
+    [Fact]
+    public async Task A_KeyPath_left_by_a_finished_KeepPrevious_rotation_is_the_current_key_too()
+    {
+        SeedOne();
+        string path = TempKeyPath();
+        await Rotator.InvokeAsync(new RotationStartOptions("app") { KeyPath = path }, (_, _) => Task.CompletedTask, keepPrevious: true, None);
+        string before = Provider.SnapshotText("app");
+
+        var e = await Assert.ThrowsAsync<PsCredRotateException>(() =>
+            Rotator.InvokeAsync(new RotationStartOptions("app") { KeyPath = path }, (_, _) => Task.CompletedTask, keepPrevious: true, None));
+        Assert.Equal(ErrorIds.KeyPathHoldsCurrentKey, e.ErrorId);
+        Assert.Equal(before, Provider.SnapshotText("app"));
+    }
 }
