@@ -385,7 +385,6 @@ public sealed class ClientCredentialRotator
                 rotation.Steps.Add(step.ToStep(RotationStepStatus.Planned));
             }
 
-            rotation.Phase = RotationPhase.Planned;
             return false;
         }
 

@@ -183,4 +183,18 @@ public class RotationKeySourceTests : RotationTestBase
         Assert.Equal(ErrorIds.KeyPathHoldsCurrentKey, e.ErrorId);
         Assert.Equal(before, Provider.SnapshotText("app"));
     }
+
+    [Fact]
+    public async Task An_ec_key_in_the_KeyPath_file_is_refused_as_an_unsupported_algorithm_before_any_call()
+    {
+        string path = TempKeyPath();
+        using RotationKey ec = KeyGenerator.Generate(new KeyGenerationOptions { Algorithm = KeyAlgorithm.ES256 });
+        KeyExporter.ExportToFile(ec, path, KeyExportFormat.Pem, publicOnly: false, password: null, overwrite: false);
+        SeedOne();
+
+        var e = await Assert.ThrowsAsync<PsCredRotateException>(() => Rotator.StartAsync(new RotationStartOptions("app") { KeyPath = path }, None));
+
+        Assert.Equal(ErrorIds.CredentialAlgorithmUnsupported, e.ErrorId);
+        Assert.Empty(Provider.Calls);
+    }
 }
