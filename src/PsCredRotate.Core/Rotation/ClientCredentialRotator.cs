@@ -311,7 +311,7 @@ public sealed class ClientCredentialRotator
         List<PlannedStep> plan = RotationPlanner.PlanComplete(state, key.Kid, retire, keepPrevious, alreadyDone, retiring);
         rotation.Steps.AddRange(alreadyDone);
         rotation.ClientName ??= state.ClientName;
-        rotation.RetiringKids = retiring.Concat(retire.Where(r => !retiring.Contains(r))).ToList();
+        rotation.RetiringKids = retiring;
         rotation.NewCredential = state.FindByKid(key.Kid);
 
         if (Host.WhatIf)

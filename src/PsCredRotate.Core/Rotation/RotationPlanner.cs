@@ -270,6 +270,10 @@ internal static class RotationPlanner
                 {
                     // Retired (deleted) by an interrupted run of this Complete.
                     alreadyDone.Add(new RotationStep(RotationStepKind.Delete, $"Delete credential {entry}", new[] { entry }) { Status = RotationStepStatus.AlreadyDone });
+                    if (!retiringKids.Contains(entry))
+                    {
+                        retiringKids.Add(entry);
+                    }
                 }
                 else if (!retiring.Contains(named))
                 {
@@ -278,7 +282,7 @@ internal static class RotationPlanner
             }
         }
 
-        retiringKids.AddRange(retiring.Select(RotationGuards.Name));
+        retiringKids.AddRange(retiring.Select(RotationGuards.Name).Where(k => !retiringKids.Contains(k)));
         var steps = new List<PlannedStep>();
         var detach = retiring.Where(c => c.Attached).ToList();
         if (detach.Count > 0)

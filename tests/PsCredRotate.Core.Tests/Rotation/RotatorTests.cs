@@ -612,4 +612,37 @@ public class RotatorTests : RotationTestBase
         Assert.Equal($"PrivateKeyJwt attached=[{New.Kid}] stored=[{string.Join(",", new[] { Other.Kid, New.Kid }.OrderBy(k => k, StringComparer.Ordinal))}]", Provider.KidText("app"));
         Assert.DoesNotContain(Provider.Calls, c => c.Operation == "Delete" && c.Detail == spare.Id);
     }
+
+    [Fact]
+    public async Task Complete_takes_Retire_by_credential_id_and_reports_it_by_kid()
+    {
+        Provider.AddClient("app");
+        ClientCredential a = Provider.Seed("app", Old, attached: true);
+        Provider.Seed("app", Other, attached: true);
+        var options = StartWith(New);
+        options.Retire = new[] { a.Id };
+        await Rotator.StartAsync(options, None);
+
+        ClientCredentialRotation done = await Rotator.CompleteAsync(new RotationCompleteOptions("app", New) { Retire = new[] { a.Id } }, None);
+
+        Assert.Equal(new[] { Old.Kid }, done.RetiringKids);
+        Assert.Equal($"PrivateKeyJwt attached=[{Other.Kid},{New.Kid}] stored=[{string.Join(",", new[] { Other.Kid, New.Kid }.OrderBy(k => k, StringComparer.Ordinal))}]", Provider.KidText("app"));
+
+        // Run again: the retired one is gone, which is what was asked.
+        ClientCredentialRotation again = await Rotator.CompleteAsync(new RotationCompleteOptions("app", New) { Retire = new[] { a.Id } }, None);
+        Assert.Equal(RotationPhase.Completed, again.Phase);
+        Assert.Contains(again.Steps, s => s.Kind == RotationStepKind.Delete && s.Status == RotationStepStatus.AlreadyDone);
+    }
+
+    [Fact]
+    public async Task Complete_refuses_a_Retire_that_names_the_new_key()
+    {
+        SeedOne();
+        await Rotator.StartAsync(StartWith(New), None);
+        string before = Provider.SnapshotText("app");
+        var e = await Assert.ThrowsAsync<PsCredRotateException>(() =>
+            Rotator.CompleteAsync(new RotationCompleteOptions("app", New) { Retire = new[] { New.Kid } }, None));
+        Assert.Equal(ErrorIds.RetireIncludesNewKey, e.ErrorId);
+        Assert.Equal(before, Provider.SnapshotText("app"));
+    }
 }
