@@ -110,7 +110,10 @@ public sealed class ClientCredentialRotator
             throw new ArgumentNullException(nameof(deploy));
         }
 
-        Run run = await StartCoreAsync(options, cancellationToken, retiredMayStayDetached: keepPrevious).ConfigureAwait(false);
+        RotationStepKind[] completeNeeds = keepPrevious
+            ? new[] { RotationStepKind.SetAttached }
+            : new[] { RotationStepKind.SetAttached, RotationStepKind.Delete };
+        Run run = await StartCoreAsync(options, cancellationToken, keepPrevious, completeNeeds).ConfigureAwait(false);
         ClientCredentialRotation rotation = run.Rotation;
         if (Host.WhatIf && rotation.Phase == RotationPhase.Planned)
         {
@@ -160,7 +163,7 @@ public sealed class ClientCredentialRotator
 
     // ================================================================ Start
 
-    private async Task<Run> StartCoreAsync(RotationStartOptions options, CancellationToken cancellationToken, bool retiredMayStayDetached = false)
+    private async Task<Run> StartCoreAsync(RotationStartOptions options, CancellationToken cancellationToken, bool retiredMayStayDetached = false, params RotationStepKind[] permissionsAfterStart)
     {
         if (options is null)
         {
@@ -241,6 +244,15 @@ public sealed class ClientCredentialRotator
             return run;
         }
 
+        // A created credential may have to be deleted again (rollback), so creating needs deleting too.
+        var startNeeds = plan.Select(p => p.Kind).Concat(permissionsAfterStart).ToList();
+        if (startNeeds.Contains(RotationStepKind.Create))
+        {
+            startNeeds.Add(RotationStepKind.Delete);
+        }
+
+        EnsurePermitted(startNeeds);
+
         if (switchesMethod && !Host.ShouldContinue(RotationGuards.SwitchExplanation(state) + " Switch it to private_key_jwt now?", "Switch the authentication method"))
         {
             PlannedStep attach = plan.First(s => s.Kind == RotationStepKind.SetAttached);
@@ -258,7 +270,21 @@ public sealed class ClientCredentialRotator
             Host.Verbose($"Wrote the new private key {key.Kid} to '{source.Path}' (owner-only).");
         }
 
-        if (!await ApplyAsync(run, state, s => RotationPlanner.PlanStart(s, intent, Policy), proposal).ConfigureAwait(false))
+        bool applied;
+        try
+        {
+            applied = await ApplyAsync(run, state, s => RotationPlanner.PlanStart(s, intent, Policy), proposal).ConfigureAwait(false);
+        }
+        catch (PsCredRotateException e)
+        {
+            // Refused half-way (a permission, a limit reached meanwhile): take back what this run made.
+            run.State = null;
+            string undo = await UndoAfterFailureAsync(run).ConfigureAwait(false);
+            Host.Verbose($"Client '{options.ClientId}': the rotation stopped with {e.ErrorId}. {undo}");
+            throw;
+        }
+
+        if (!applied)
         {
             return run;
         }
@@ -326,6 +352,7 @@ public sealed class ClientCredentialRotator
             return rotation;
         }
 
+        EnsurePermitted(plan.Select(p => p.Kind));
         if (!reuse)
         {
             ClientCredentialTestResult result = await VerifyAsync(run, key, rotation.Audience).ConfigureAwait(false);
@@ -388,6 +415,7 @@ public sealed class ClientCredentialRotator
             return false;
         }
 
+        EnsurePermitted(plan.Select(p => p.Kind));
         if (!await ApplyAsync(run, state, planUndo, null).ConfigureAwait(false))
         {
             return false;
@@ -532,6 +560,18 @@ public sealed class ClientCredentialRotator
         if (wait && Settings.TransientRetryDelay > TimeSpan.Zero)
         {
             await Task.Delay(Settings.TransientRetryDelay, run.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void EnsurePermitted(IEnumerable<RotationStepKind> kinds)
+    {
+        if (Provider is IClientCredentialPermissionCheck check)
+        {
+            var needed = kinds.Distinct().ToList();
+            if (needed.Count > 0)
+            {
+                check.EnsurePermitted(needed);
+            }
         }
     }
 
