@@ -14,6 +14,21 @@ namespace PsCredRotate.Core.Rotation;
 /// key's kid, so a run interrupted anywhere can be run again and converges; no moment has 0 or more
 /// than <see cref="CredentialPolicy.MaxAttached"/> credentials attached.
 /// </summary>
+/// <remarks>
+/// <para>Order of the private_key_jwt PATCHes. Start: one PATCH that lists the working credentials
+/// plus the new one ([old] → [old, new]). When both slots are taken the same single PATCH swaps one
+/// out ([a, b] → [b, new]): an expired one if there is one (it signs nothing), else the one named in
+/// Retire, so a working credential stays attached throughout and the list never holds 0 or 3.
+/// Complete: one PATCH down to the new one and the credentials kept ([old, new] → [new]), then one
+/// DELETE per retired credential. Undo: one PATCH back to the original list (or the switch back to
+/// the secret), then the DELETE of the new credential.</para>
+/// <para>Calls per rotation from one attached credential with an explicit audience: Start = read
+/// (GET client + GET credentials), POST, PATCH, token; Complete = PATCH, DELETE (inside Invoke it
+/// reuses Start's last answers and verification when younger than
+/// <see cref="RotationSettings.ReverifyAfter"/>; standalone it reads and verifies again).</para>
+/// <para>The new credential's default name records the kid prefixes it replaces, so a rerun after
+/// a crash between Complete's PATCH and its DELETE still finds the detached predecessors.</para>
+/// </remarks>
 public sealed class ClientCredentialRotator
 {
     public ClientCredentialRotator(IClientCredentialProvider provider, IRotationHost host, RotationSettings? settings = null)
