@@ -1,0 +1,72 @@
+using System;
+using PsCredRotate.Core.Rotation;
+
+namespace PsCredRotate.Core.Threading;
+
+/// <summary>What a cmdlet answers for the engine, as delegates that must run on its pipeline thread.</summary>
+public sealed class RotationHostCallbacks
+{
+    /// <summary>The cmdlet's ShouldProcess(target, action): prints "What if: …" under -WhatIf and asks under -Confirm.</summary>
+    public Func<string, string, bool> ShouldProcess { get; set; } = (_, _) => false;
+
+    /// <summary>The cmdlet's ShouldContinue(query, caption): always asks the user.</summary>
+    public Func<string, string, bool> ShouldContinue { get; set; } = (_, _) => false;
+
+    public Action<string> Verbose { get; set; } = _ => { };
+
+    public Action<string> Warning { get; set; } = _ => { };
+
+    public Action<string> Debug { get; set; } = _ => { };
+}
+
+/// <summary>
+/// The <see cref="IRotationHost"/> a cmdlet gives the engine: every call, from whatever thread the
+/// engine is on, is carried to the pipeline thread by a <see cref="PipelineDispatcher"/>.
+/// ShouldProcess and ShouldContinue wait for the answer; Verbose, Warning and Debug do not.
+/// </summary>
+/// <remarks>
+/// The extra confirmation (<see cref="ShouldContinue"/>, asked before a step that can break
+/// callers) is answered no under -WhatIf without asking; yes without asking when the user passed
+/// -Confirm:$false explicitly (<paramref name="confirmationSuppressed"/>), the one way a runbook can
+/// accept it; otherwise the user is asked, even with -Force.
+/// </remarks>
+public sealed class DispatchingRotationHost : IRotationHost
+{
+    private readonly PipelineDispatcher _dispatcher;
+    private readonly RotationHostCallbacks _callbacks;
+    private readonly bool _confirmationSuppressed;
+
+    public DispatchingRotationHost(PipelineDispatcher dispatcher, RotationHostCallbacks callbacks, bool whatIf, bool confirmationSuppressed)
+    {
+        _dispatcher = dispatcher ?? throw new ArgumentNullException(nameof(dispatcher));
+        _callbacks = callbacks ?? throw new ArgumentNullException(nameof(callbacks));
+        WhatIf = whatIf;
+        _confirmationSuppressed = confirmationSuppressed;
+    }
+
+    public bool WhatIf { get; }
+
+    public bool ShouldProcess(string target, string action) =>
+        _dispatcher.Invoke(() => _callbacks.ShouldProcess(target, action));
+
+    public bool ShouldContinue(string query, string caption)
+    {
+        if (WhatIf)
+        {
+            return false;
+        }
+
+        if (_confirmationSuppressed)
+        {
+            return true;
+        }
+
+        return _dispatcher.Invoke(() => _callbacks.ShouldContinue(query, caption));
+    }
+
+    public void Verbose(string message) => _dispatcher.Post(() => _callbacks.Verbose(message));
+
+    public void Warning(string message) => _dispatcher.Post(() => _callbacks.Warning(message));
+
+    public void Debug(string message) => _dispatcher.Post(() => _callbacks.Debug(message));
+}
