@@ -59,6 +59,25 @@ public sealed class SourceContractTests
         Assert.Empty(offenders);
     }
 
+    [Theory]
+    [InlineData("400", "InvalidArgument")]
+    [InlineData("401 or 403", "PermissionDenied")]
+    [InlineData("404", "ObjectNotFound")]
+    [InlineData("409", "ResourceExists")]
+    [InlineData("429", "LimitsExceeded")]
+    [InlineData(">= 500 and <= 599", "ConnectionError")]
+    [InlineData("null", "ConnectionError")]
+    public void An_API_failure_is_categorised_by_its_HTTP_status_in_one_place(string status, string category)
+    {
+        string mapping = File.ReadAllText(Path.Combine(RepoPaths.CmdletSources, "ErrorRecords.cs"));
+        int mapped = CmdletSource.Files()
+            .Count(f => File.ReadAllText(f).Contains("=> ErrorCategory.", StringComparison.Ordinal));
+
+        Assert.Contains($"        {status} => ErrorCategory.{category},", mapping, StringComparison.Ordinal);
+        Assert.Contains("CategoryOfStatus(api.StatusCode)", mapping, StringComparison.Ordinal);
+        Assert.Equal(1, mapped);
+    }
+
     [Fact]
     public void Every_error_kind_maps_to_an_error_category()
     {

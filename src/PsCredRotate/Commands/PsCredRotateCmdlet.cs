@@ -98,6 +98,13 @@ public abstract class PsCredRotateCmdlet : PSCmdlet, IDisposable
             result = default!;
             return false;
         }
+        catch (OperationCanceledException ex) when (!CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by something other than Ctrl+C (a timeout the HTTP layer did not name): this item failed.
+            WriteError(ErrorRecords.FromAny(ex, target));
+            result = default!;
+            return false;
+        }
     }
 
     /// <summary>
