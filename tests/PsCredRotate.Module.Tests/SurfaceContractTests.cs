@@ -138,6 +138,22 @@ public sealed class SurfaceContractTests
     }
 
     [Fact]
+    public void The_bulk_cmdlets_share_one_ThrottleLimit_parameter_defaulting_to_4()
+    {
+        // A property initializer is not metadata, so the default is read from the one declaration.
+        string[] declarations = CmdletSource.Files()
+            .SelectMany(f => File.ReadAllLines(f))
+            .Where(l => l.Contains("public int ThrottleLimit", StringComparison.Ordinal))
+            .Select(l => l.Trim())
+            .ToArray();
+
+        Assert.Equal(new[] { "public int ThrottleLimit { get; set; } = 4;" }, declarations);
+        Assert.All(
+            new[] { "Start-ClientCredentialRotation", "Complete-ClientCredentialRotation", "Invoke-ClientCredentialRotation" },
+            n => Assert.Equal(CmdletSurface.Int, Compiled(n).Parameters["ThrottleLimit"]));
+    }
+
+    [Fact]
     public void Every_mandatory_parameter_of_the_credential_cmdlets_has_a_short_help_message()
     {
         string[] problems = ModuleAssembly.AllCmdlets

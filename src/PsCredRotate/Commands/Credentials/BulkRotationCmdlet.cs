@@ -71,6 +71,9 @@ public abstract class BulkRotationCmdlet : ClientCredentialCmdlet
             ThrowTerminatingError(ex);
         }
 
-        WriteProgress(new ProgressRecord(ProgressActivityId, activity, $"{finished} of {total} clients") { RecordType = ProgressRecordType.Completed });
+        if (total > 0)
+        {
+            WriteProgress(new ProgressRecord(ProgressActivityId, activity, $"{finished} of {total} clients") { RecordType = ProgressRecordType.Completed });
+        }
     }
 }
