@@ -9,7 +9,7 @@ public sealed class RotationHostCallbacks
     /// <summary>The cmdlet's ShouldProcess(target, action): prints "What if: …" under -WhatIf and asks under -Confirm.</summary>
     public Func<string, string, bool> ShouldProcess { get; set; } = (_, _) => false;
 
-    /// <summary>The cmdlet's ShouldContinue(query, caption): always asks the user.</summary>
+    /// <summary>The cmdlet's ShouldContinue(query, caption): always asks the user (-Confirm:$false does not skip it).</summary>
     public Func<string, string, bool> ShouldContinue { get; set; } = (_, _) => false;
 
     public Action<string> Verbose { get; set; } = _ => { };
@@ -26,22 +26,20 @@ public sealed class RotationHostCallbacks
 /// </summary>
 /// <remarks>
 /// The extra confirmation (<see cref="ShouldContinue"/>, asked before a step that can break
-/// callers) is answered no under -WhatIf without asking; yes without asking when the user passed
-/// -Confirm:$false explicitly (<paramref name="confirmationSuppressed"/>), the one way a runbook can
-/// accept it; otherwise the user is asked, even with -Force.
+/// callers: detaching the last credential with -Force, switching a client off its secret) is
+/// answered no under -WhatIf without asking; otherwise the user is always asked, as PowerShell's
+/// ShouldContinue does: neither -Force nor -Confirm:$false skips it.
 /// </remarks>
 public sealed class DispatchingRotationHost : IRotationHost
 {
     private readonly PipelineDispatcher _dispatcher;
     private readonly RotationHostCallbacks _callbacks;
-    private readonly bool _confirmationSuppressed;
 
-    public DispatchingRotationHost(PipelineDispatcher dispatcher, RotationHostCallbacks callbacks, bool whatIf, bool confirmationSuppressed)
+    public DispatchingRotationHost(PipelineDispatcher dispatcher, RotationHostCallbacks callbacks, bool whatIf)
     {
         _dispatcher = dispatcher ?? throw new ArgumentNullException(nameof(dispatcher));
         _callbacks = callbacks ?? throw new ArgumentNullException(nameof(callbacks));
         WhatIf = whatIf;
-        _confirmationSuppressed = confirmationSuppressed;
     }
 
     public bool WhatIf { get; }
@@ -54,11 +52,6 @@ public sealed class DispatchingRotationHost : IRotationHost
         if (WhatIf)
         {
             return false;
-        }
-
-        if (_confirmationSuppressed)
-        {
-            return true;
         }
 
         return _dispatcher.Invoke(() => _callbacks.ShouldContinue(query, caption));

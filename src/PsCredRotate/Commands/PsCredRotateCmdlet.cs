@@ -40,18 +40,13 @@ public abstract class PsCredRotateCmdlet : PSCmdlet, IDisposable
             Warning = WriteWarning,
             Debug = WriteDebug,
         },
-        IsWhatIf,
-        ConfirmationSuppressed);
+        IsWhatIf);
 
     /// <summary>True under -WhatIf (given, or inherited through $WhatIfPreference).</summary>
     protected bool IsWhatIf =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
             ? whatIf is SwitchParameter s && s.IsPresent
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-
-    /// <summary>True when the user passed -Confirm:$false explicitly.</summary>
-    protected bool ConfirmationSuppressed =>
-        MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && confirm is SwitchParameter s && !s.IsPresent;
 
     /// <summary>True when the named parameter was given on the command line or from the pipeline.</summary>
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);

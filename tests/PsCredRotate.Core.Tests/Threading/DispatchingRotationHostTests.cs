@@ -25,7 +25,7 @@ public sealed class DispatchingRotationHostTests
                     return true;
                 },
             };
-            var host = new DispatchingRotationHost(d, callbacks, whatIf: false, confirmationSuppressed: false);
+            var host = new DispatchingRotationHost(d, callbacks, whatIf: false);
             bool answer = d.Run(ct => Task.Run(() => host.ShouldProcess("client 'c1'", "attach [kidA, kidB]"), ct), CancellationToken.None);
             return (answer, asked, onPipeline);
         });
@@ -40,7 +40,7 @@ public sealed class DispatchingRotationHostTests
     {
         bool answer = PipelineThread.Run((d, _) =>
         {
-            var host = new DispatchingRotationHost(d, new RotationHostCallbacks { ShouldProcess = (_, _) => false }, whatIf: true, confirmationSuppressed: false);
+            var host = new DispatchingRotationHost(d, new RotationHostCallbacks { ShouldProcess = (_, _) => false }, whatIf: true);
             return d.Run(ct => Task.Run(() => host.ShouldProcess("t", "a"), ct), CancellationToken.None);
         });
 
@@ -48,31 +48,32 @@ public sealed class DispatchingRotationHostTests
     }
 
     [Theory]
-    [InlineData(false, false, true, true, true)]
-    [InlineData(false, false, false, true, false)]
-    [InlineData(false, true, false, false, true)]
-    [InlineData(true, false, true, false, false)]
-    [InlineData(true, true, true, false, false)]
-    public void ShouldContinue_asks_unless_WhatIf_or_an_explicit_Confirm_false(bool whatIf, bool suppressed, bool userAnswer, bool expectAsked, bool expected)
+    [InlineData(false, true, true, true)]
+    [InlineData(false, false, true, false)]
+    [InlineData(true, true, false, false)]
+    public void ShouldContinue_always_asks_the_user_except_under_WhatIf(bool whatIf, bool userAnswer, bool expectAsked, bool expected)
     {
-        (bool answer, bool asked) = PipelineThread.Run((d, _) =>
+        (bool answer, bool asked, bool onPipeline) = PipelineThread.Run((d, pipelineId) =>
         {
             bool asked = false;
+            bool onPipeline = false;
             var callbacks = new RotationHostCallbacks
             {
-                ShouldContinue = (_, _) =>
+                ShouldContinue = (query, caption) =>
                 {
-                    asked = true;
+                    asked = query == "Detach the last credential?" && caption == "Last credential";
+                    onPipeline = Environment.CurrentManagedThreadId == pipelineId;
                     return userAnswer;
                 },
             };
-            var host = new DispatchingRotationHost(d, callbacks, whatIf, suppressed);
+            var host = new DispatchingRotationHost(d, callbacks, whatIf);
             bool answer = d.Run(ct => Task.Run(() => host.ShouldContinue("Detach the last credential?", "Last credential"), ct), CancellationToken.None);
-            return (answer, asked);
+            return (answer, asked, onPipeline);
         });
 
         Assert.Equal(expected, answer);
         Assert.Equal(expectAsked, asked);
+        Assert.Equal(expectAsked, onPipeline);
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class DispatchingRotationHostTests
                 Warning = m => Add("W " + m),
                 Debug = m => Add("D " + m),
             };
-            var host = new DispatchingRotationHost(d, callbacks, whatIf: false, confirmationSuppressed: false);
+            var host = new DispatchingRotationHost(d, callbacks, whatIf: false);
             d.Run(ct => Task.Run(() =>
             {
                 host.Verbose("one");
@@ -114,7 +115,7 @@ public sealed class DispatchingRotationHostTests
     {
         var d = new PipelineDispatcher();
 
-        Assert.True(new DispatchingRotationHost(d, new RotationHostCallbacks(), whatIf: true, confirmationSuppressed: false).WhatIf);
-        Assert.False(new DispatchingRotationHost(d, new RotationHostCallbacks(), whatIf: false, confirmationSuppressed: false).WhatIf);
+        Assert.True(new DispatchingRotationHost(d, new RotationHostCallbacks(), whatIf: true).WhatIf);
+        Assert.False(new DispatchingRotationHost(d, new RotationHostCallbacks(), whatIf: false).WhatIf);
     }
 }

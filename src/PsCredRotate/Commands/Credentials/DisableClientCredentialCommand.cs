@@ -6,7 +6,7 @@ namespace PsCredRotate.Commands.Credentials;
 /// <summary>
 /// Disable-ClientCredential: detaches a credential from private_key_jwt, keeping the others. The
 /// client's last attached credential is refused (LastAttachedCredential) unless -Force, and even
-/// then the user is asked (-Confirm:$false accepts it in a runbook).
+/// then the user is asked (ShouldContinue, which -Confirm:$false does not skip).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Disable, "ClientCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ClientCredential))]
