@@ -50,7 +50,15 @@ public sealed class BoundedParallelTests
             {
                 int now = Interlocked.Increment(ref inFlight);
                 InterlockedMax(ref peak, now);
-                await Task.Delay(15, ct);
+
+                // Stay in flight until the limit was reached once, so a slow thread pool cannot hide it.
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (Volatile.Read(ref peak) < limit && waited.Elapsed < Patience)
+                {
+                    await Task.Delay(1, ct);
+                }
+
+                await Task.Delay(1, ct);
                 Interlocked.Decrement(ref inFlight);
                 return item;
             },
@@ -152,25 +160,30 @@ public sealed class BoundedParallelTests
     }
 
     [Fact]
-    public async Task Operations_do_not_run_on_the_callers_thread()
+    public void Operations_do_not_run_on_the_callers_thread()
     {
-        int caller = Environment.CurrentManagedThreadId;
         var threads = new ConcurrentBag<int>();
 
-        await BoundedParallel.RunAsync(
-            Enumerable.Range(0, 8).ToArray(),
-            2,
-            (item, _) =>
-            {
-                // A synchronous body: it would block the caller if it were started there.
-                threads.Add(Environment.CurrentManagedThreadId);
-                Thread.Sleep(5);
-                return Task.FromResult(item);
-            },
-            (_, _) => { },
-            (_, ex) => throw ex,
-            CancellationToken.None).WaitAsync(Patience);
+        // The caller is a dedicated thread that blocks on the run: an operation started inline would run on it.
+        int caller = PipelineThread.Run((_, callerId) =>
+        {
+            BoundedParallel.RunAsync(
+                Enumerable.Range(0, 8).ToArray(),
+                2,
+                (item, _) =>
+                {
+                    // A synchronous body: it would block the caller if it were started there.
+                    threads.Add(Environment.CurrentManagedThreadId);
+                    Thread.Sleep(5);
+                    return Task.FromResult(item);
+                },
+                (_, _) => { },
+                (_, ex) => throw ex,
+                CancellationToken.None).GetAwaiter().GetResult();
+            return callerId;
+        });
 
+        Assert.Equal(8, threads.Count);
         Assert.DoesNotContain(caller, threads);
     }
 
