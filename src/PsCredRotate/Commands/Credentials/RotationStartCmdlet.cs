@@ -47,7 +47,7 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
     [Parameter]
     public TimeSpan ExpiresIn { get; set; }
 
-    /// <summary>Where to write the new private key (owner-only) before it is uploaded; reused on a rerun.</summary>
+    /// <summary>Where to write the new private key (owner-only) before it is uploaded; reused on a rerun. One client only.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? KeyPath { get; set; }
@@ -86,10 +86,21 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
 
     /// <summary>
     /// Resolves what needs the pipeline thread (the -KeyPath file system path, the -ExpiresIn
-    /// instant) once, before the clients run on workers. Both expiry parameters together: CredentialExpiryConflict.
+    /// instant) once, before the clients run on workers. Both expiry parameters together:
+    /// CredentialExpiryConflict. One -KeyPath file for several clients: RotationKeyConflict (they
+    /// would share one private key, or race for the file).
     /// </summary>
     protected void PrepareStartOptions()
     {
+        if (KeyPath is not null && _clientIds.Count > 1)
+        {
+            ThrowTerminatingError(new PsCredRotateException(
+                ErrorIds.RotationKeyConflict,
+                ErrorKind.InvalidArgument,
+                $"-KeyPath names one key file, so it takes one client; {_clientIds.Count} clients were given. Rotate them one at a time with -KeyPath, or leave it out and deploy each rotation's NewKey.",
+                KeyPath));
+        }
+
         if (IsBound(nameof(ExpiresAt)) && IsBound(nameof(ExpiresIn)))
         {
             ThrowTerminatingError(new PsCredRotateException(
