@@ -23,6 +23,20 @@
         'Import-RotationKey'
         'Export-RotationKey'
         'New-ClientAssertion'
+        'Connect-Auth0Tenant'
+        'Disconnect-Auth0Tenant'
+        'Get-Auth0Client'
+        'Get-ClientCredential'
+        'Add-ClientCredential'
+        'Enable-ClientCredential'
+        'Disable-ClientCredential'
+        'Set-ClientCredential'
+        'Remove-ClientCredential'
+        'Test-ClientCredential'
+        'Start-ClientCredentialRotation'
+        'Complete-ClientCredentialRotation'
+        'Undo-ClientCredentialRotation'
+        'Invoke-ClientCredentialRotation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -53,7 +67,7 @@
             # Placeholder until the repository is published.
             ProjectUri   = 'https://github.com/PsCredRotate/PsCredRotate'
             # Prerelease = ''
-            ReleaseNotes = 'Key material: New-RotationKey (RSA, RSA-PSS, ECDSA, Ed25519, optional self-signed certificate), Import-RotationKey (PEM, encrypted PKCS#8, certificates, JWK), Export-RotationKey (PEM, JWK, JWKS; owner-only files), New-ClientAssertion (RFC 7523 private_key_jwt).'
+            ReleaseNotes = 'Auth0 client credential rotation: Connect-Auth0Tenant, Get-Auth0Client, Get/Add/Enable/Disable/Set/Remove/Test-ClientCredential, and Start/Complete/Undo/Invoke-ClientCredentialRotation (proves the new key with a real token before the old one is retired; slot- and pool-aware; resumable; bulk with -ThrottleLimit). Key material: New-RotationKey (RSA, RSA-PSS, ECDSA, Ed25519, optional self-signed certificate), Import-RotationKey (PEM, encrypted PKCS#8, certificates, JWK), Export-RotationKey (PEM, JWK, JWKS; owner-only files), New-ClientAssertion (RFC 7523 private_key_jwt).'
         }
     }
 }

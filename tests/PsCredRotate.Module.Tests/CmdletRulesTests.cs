@@ -54,6 +54,15 @@ public sealed class CmdletRulesTests
     public void A_cmdlet_without_OutputType_is_reported() =>
         Assert.Single(CmdletRules.OutputType(Good with { OutputTypes = [] }));
 
+    [Fact]
+    public void Only_a_cmdlet_listed_as_writing_nothing_may_go_without_OutputType()
+    {
+        CmdletFacts remove = Good with { Verb = "Remove", Noun = "ClientCredential", ClassName = "RemoveClientCredentialCommand" };
+
+        Assert.Empty(CmdletRules.OutputType(remove with { OutputTypes = [] }));
+        Assert.Single(CmdletRules.OutputType(remove));
+    }
+
     [Theory]
     [InlineData("Remove")]
     [InlineData("Set")]

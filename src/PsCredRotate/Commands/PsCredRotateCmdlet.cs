@@ -1,24 +1,106 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using PsCredRotate.Core;
+using PsCredRotate.Core.Diagnostics;
+using PsCredRotate.Core.Rotation;
+using PsCredRotate.Core.Threading;
 
 namespace PsCredRotate.Commands;
 
 /// <summary>
-/// Plumbing shared by the module's cmdlets: Core failures as ErrorRecords, and a cancellation token
-/// that Ctrl+C (<see cref="StopProcessing"/>) cancels, for every call that can wait on the network.
+/// Plumbing shared by the module's cmdlets: Core failures as ErrorRecords, a cancellation token
+/// that Ctrl+C (<see cref="StopProcessing"/>) cancels for every call in flight, and the dispatcher
+/// through which async Core work reaches the pipeline thread (Write*, ShouldProcess).
 /// </summary>
 public abstract class PsCredRotateCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private DispatchingRotationHost? _host;
     private bool _disposed;
 
-    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped; shared by every call in flight.</summary>
     protected CancellationToken CancellationToken => _stopping.Token;
+
+    /// <summary>Carries calls from Core's worker threads to this cmdlet's pipeline thread (created on it).</summary>
+    protected PipelineDispatcher Dispatcher { get; } = new();
+
+    /// <summary>
+    /// The engine's view of this cmdlet: its ShouldProcess, ShouldContinue and streams, reached
+    /// through <see cref="Dispatcher"/>; also the operation log of every call made by <see cref="Await{T}"/>.
+    /// </summary>
+    protected IRotationHost RotationHost => _host ??= new DispatchingRotationHost(
+        Dispatcher,
+        new RotationHostCallbacks
+        {
+            ShouldProcess = ShouldProcess,
+            ShouldContinue = ShouldContinue,
+            Verbose = WriteVerbose,
+            Warning = WriteWarning,
+            Debug = WriteDebug,
+        },
+        IsWhatIf);
+
+    /// <summary>True under -WhatIf (given, or inherited through $WhatIfPreference).</summary>
+    protected bool IsWhatIf =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
+            ? whatIf is SwitchParameter s && s.IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
     /// <summary>True when the named parameter was given on the command line or from the pipeline.</summary>
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+    /// <summary>
+    /// Runs async Core work on the pipeline thread's behalf: pumps the work's Write*/ShouldProcess
+    /// calls until it finishes, with this cmdlet's stop token and operation log. Core failures
+    /// propagate; a stop (Ctrl+C) ends the pipeline.
+    /// </summary>
+    protected T Await<T>(Func<CancellationToken, Task<T>> work)
+    {
+        try
+        {
+            return Dispatcher.Run(
+                async ct =>
+                {
+                    using (OperationLog.Use(RotationHost))
+                    {
+                        return await work(ct).ConfigureAwait(false);
+                    }
+                },
+                CancellationToken);
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Await{T}"/> for one pipeline item: a Core failure becomes a non-terminating error
+    /// (target: the failure's resource, else <paramref name="target"/>) and the result is false.
+    /// </summary>
+    protected bool TryAwait<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+    {
+        try
+        {
+            result = Await(work);
+            return true;
+        }
+        catch (PsCredRotateException ex)
+        {
+            WriteError(ErrorRecords.From(ex, target));
+            result = default!;
+            return false;
+        }
+        catch (OperationCanceledException ex) when (!CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by something other than Ctrl+C (a timeout the HTTP layer did not name): this item failed.
+            WriteError(ErrorRecords.FromAny(ex, target));
+            result = default!;
+            return false;
+        }
+    }
 
     /// <summary>
     /// The file system path a -Path argument names (relative to the current location, '~' and PS

@@ -34,5 +34,38 @@ internal sealed record CmdletFacts
     /// <summary>Parameter name to the full name of its type.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Every parameter with its attributes, in declaration order.</summary>
+    public IReadOnlyList<ParameterFacts> ParameterDetails { get; init; } = [];
+
     public string CommandName => Verb + "-" + Noun;
+}
+
+/// <summary>One cmdlet parameter as declared: its type, aliases, ValidateSet and one usage per [Parameter].</summary>
+internal sealed record ParameterFacts
+{
+    public required string Name { get; init; }
+
+    public required string Type { get; init; }
+
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    public IReadOnlyList<string> ValidateSet { get; init; } = [];
+
+    public IReadOnlyList<ParameterSetFacts> Usages { get; init; } = [];
+}
+
+/// <summary>One [Parameter] attribute: the set it applies to (null: all sets) and how it binds there.</summary>
+internal sealed record ParameterSetFacts
+{
+    public string? SetName { get; init; }
+
+    public bool Mandatory { get; init; }
+
+    public int? Position { get; init; }
+
+    public bool ValueFromPipeline { get; init; }
+
+    public bool ValueFromPipelineByPropertyName { get; init; }
+
+    public string? HelpMessage { get; init; }
 }

@@ -33,6 +33,18 @@ internal static class CmdletRules
         "New-ClientAssertion",
     };
 
+    /// <summary>
+    /// Cmdlets that write nothing to the output stream, so they have no [OutputType]. Every other
+    /// cmdlet declares what it writes.
+    /// </summary>
+    public static readonly IReadOnlySet<string> WritesNothing = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        // Closes a connection; the surface table gives it no output.
+        "Disconnect-Auth0Tenant",
+        // Deletes a credential; the surface table gives it no output (and no -PassThru: there is nothing left to pass).
+        "Remove-ClientCredential",
+    };
+
     /// <summary>Verbs whose cmdlets destroy or disable something and must confirm by default.</summary>
     public static readonly IReadOnlySet<string> HighImpactVerbs = new HashSet<string>(StringComparer.Ordinal) { "Remove", "Revoke" };
 
@@ -64,9 +76,15 @@ internal static class CmdletRules
 
     public static IEnumerable<string> OutputType(CmdletFacts c)
     {
-        if (c.OutputTypes.Count == 0)
+        bool writesNothing = WritesNothing.Contains(c.CommandName);
+        if (c.OutputTypes.Count == 0 && !writesNothing)
         {
             yield return $"{c.CommandName} has no [OutputType].";
+        }
+
+        if (c.OutputTypes.Count > 0 && writesNothing)
+        {
+            yield return $"{c.CommandName} declares [OutputType] but is listed as writing nothing.";
         }
     }
 

@@ -45,7 +45,7 @@ internal static class CmdletSource
 
     /// <summary>Names whose value is secret, or that reach secret material.</summary>
     public static readonly Regex SecretReference = new(
-        @"\b(Password|Secret|Reveal\w*|ToSecureString|Pem|PublicKeyPem|CertificatePem|KeyExporter|Export|text|token|assertion\s*\))\b",
+        @"\b(Password|Secret|ClientSecret|NewKey|Reveal\w*|ToSecureString|Pem|PublicKeyPem|CertificatePem|KeyExporter|Export|text|token|assertion\s*\))\b",
         RegexOptions.CultureInvariant);
 
     /// <summary>Calls that write to streams a user may log (verbose, debug, warning, information, progress).</summary>

@@ -18,6 +18,8 @@ internal static class ModuleAssembly
     private const string CmdletAttributeName = "System.Management.Automation.CmdletAttribute";
     private const string ParameterAttributeName = "System.Management.Automation.ParameterAttribute";
     private const string OutputTypeAttributeName = "System.Management.Automation.OutputTypeAttribute";
+    private const string AliasAttributeName = "System.Management.Automation.AliasAttribute";
+    private const string ValidateSetAttributeName = "System.Management.Automation.ValidateSetAttribute";
 
     // Kept for the test run: metadata objects are only valid while their context lives.
     private static readonly Lazy<MetadataLoadContext> Context = new(CreateContext);
@@ -76,6 +78,7 @@ internal static class ModuleAssembly
     private static CmdletFacts ReadCmdlet(Type type, CustomAttributeData cmdlet)
     {
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var details = new List<ParameterFacts>();
         var sets = new HashSet<string>(StringComparer.Ordinal);
         foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -86,6 +89,7 @@ internal static class ModuleAssembly
             }
 
             parameters[property.Name] = property.PropertyType.FullName ?? property.PropertyType.Name;
+            var usages = new List<ParameterSetFacts>();
             foreach (CustomAttributeData attribute in parameterAttributes)
             {
                 string? set = Named<string>(attribute, "ParameterSetName");
@@ -93,7 +97,26 @@ internal static class ModuleAssembly
                 {
                     sets.Add(set);
                 }
+
+                usages.Add(new ParameterSetFacts
+                {
+                    SetName = set is null || set == AllParameterSets ? null : set,
+                    Mandatory = Named<bool?>(attribute, "Mandatory") ?? false,
+                    Position = Named<int?>(attribute, "Position"),
+                    ValueFromPipeline = Named<bool?>(attribute, "ValueFromPipeline") ?? false,
+                    ValueFromPipelineByPropertyName = Named<bool?>(attribute, "ValueFromPipelineByPropertyName") ?? false,
+                    HelpMessage = Named<string>(attribute, "HelpMessage"),
+                });
             }
+
+            details.Add(new ParameterFacts
+            {
+                Name = property.Name,
+                Type = property.PropertyType.FullName ?? property.PropertyType.Name,
+                Aliases = StringArguments(property, AliasAttributeName),
+                ValidateSet = StringArguments(property, ValidateSetAttributeName),
+                Usages = usages,
+            });
         }
 
         var outputTypes = new List<string>();
@@ -109,7 +132,7 @@ internal static class ModuleAssembly
         }
 
         var constants = new HashSet<string>(
-            type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            type.GetFields(BindingFlags.Public | BindingFlags.Static | BindingFlags.FlattenHierarchy)
                 .Where(f => f.IsLiteral && f.FieldType.FullName == "System.String" && f.Name.EndsWith("ParameterSet", StringComparison.Ordinal))
                 .Select(f => (string)f.GetRawConstantValue()!),
             StringComparer.Ordinal);
@@ -129,8 +152,17 @@ internal static class ModuleAssembly
             ParameterSetNames = sets,
             ParameterSetConstants = constants,
             Parameters = parameters,
+            ParameterDetails = details,
         };
     }
+
+    /// <summary>The params string[] of an attribute on <paramref name="property"/> (Alias, ValidateSet); empty without it.</summary>
+    private static IReadOnlyList<string> StringArguments(PropertyInfo property, string attributeName) =>
+        property.GetCustomAttributesData()
+            .Where(a => a.AttributeType.FullName == attributeName)
+            .SelectMany(a => a.ConstructorArguments)
+            .SelectMany(arg => arg.Value is ReadOnlyCollection<CustomAttributeTypedArgument> items ? items.Select(i => (string)i.Value!) : [(string)arg.Value!])
+            .ToArray();
 
     // System.Management.Automation.ConfirmImpact: None, Low, Medium, High.
     private static string ConfirmImpactName(int value) => value switch

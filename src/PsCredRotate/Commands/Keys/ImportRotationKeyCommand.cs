@@ -9,7 +9,7 @@ namespace PsCredRotate.Commands.Keys;
 /// Import-RotationKey: reads a key (and its certificate) from a file, PEM text or a JWK.
 /// Reads only, so no ShouldProcess.
 /// </summary>
-[Cmdlet(VerbsData.Import, "RotationKey", DefaultParameterSetName = PathParameterSet)]
+[Cmdlet(VerbsData.Import, "RotationKey", DefaultParameterSetName = PemParameterSet)]
 [OutputType(typeof(RotationKey))]
 public sealed class ImportRotationKeyCommand : PsCredRotateCmdlet
 {

@@ -1,0 +1,78 @@
+using System.Management.Automation;
+using PsCredRotate.Core;
+using PsCredRotate.Core.Auth0;
+using PsCredRotate.Core.Rotation;
+
+namespace PsCredRotate.Commands;
+
+/// <summary>The session default connection, or the NotConnected error.</summary>
+internal static class ConnectionResolver
+{
+    public static T Resolve<T>(T? given)
+        where T : class, IClientCredentialConnection
+    {
+        if (given is not null)
+        {
+            return given;
+        }
+
+        if (SessionConnections.Default is T connection)
+        {
+            return connection;
+        }
+
+        throw new PsCredRotateException(
+            ErrorIds.NotConnected,
+            ErrorKind.InvalidOperation,
+            "There is no connection: run Connect-Auth0Tenant first, or pass -Connection.");
+    }
+}
+
+/// <summary>An Auth0-only cmdlet: -Connection is an Auth0 tenant, default the session's.</summary>
+public abstract class Auth0ConnectedCmdlet : PsCredRotateCmdlet
+{
+    [Parameter(HelpMessage = "The tenant connection; default: the session's last Connect-Auth0Tenant.")]
+    [ValidateNotNull]
+    public Auth0Connection? Connection { get; set; }
+
+    /// <summary>-Connection, else the session default; NotConnected when there is none.</summary>
+    protected Auth0Connection ResolveConnection() => ConnectionResolver.Resolve(Connection);
+}
+
+/// <summary>A provider-neutral credential cmdlet: -Connection is any connection with client credentials, default the session's.</summary>
+public abstract class ClientCredentialCmdlet : PsCredRotateCmdlet
+{
+    private ClientCredentialManager? _manager;
+    private ClientCredentialRotator? _rotator;
+
+    [Parameter(HelpMessage = "The connection (Auth0 tenant); default: the session's last connection.")]
+    [ValidateNotNull]
+    public IClientCredentialConnection? Connection { get; set; }
+
+    /// <summary>Single-credential operations against the resolved connection, asking this cmdlet (set in BeginProcessing).</summary>
+    protected ClientCredentialManager Manager => _manager ?? throw new System.InvalidOperationException("BeginProcessing has not run.");
+
+    /// <summary>The rotation engine against the resolved connection, asking this cmdlet (set in BeginProcessing).</summary>
+    protected ClientCredentialRotator Rotator => _rotator ?? throw new System.InvalidOperationException("BeginProcessing has not run.");
+
+    /// <summary>
+    /// Resolves the connection (a terminating NotConnected when there is none) before any item is
+    /// read, and builds the engine on the pipeline thread: workers only use what is built here.
+    /// </summary>
+    protected override void BeginProcessing()
+    {
+        IClientCredentialConnection connection;
+        try
+        {
+            connection = ConnectionResolver.Resolve(Connection);
+        }
+        catch (PsCredRotateException ex)
+        {
+            ThrowTerminatingError(ex);
+            return;
+        }
+
+        _manager = new ClientCredentialManager(connection.CredentialProvider, RotationHost);
+        _rotator = new ClientCredentialRotator(connection.CredentialProvider, RotationHost);
+    }
+}

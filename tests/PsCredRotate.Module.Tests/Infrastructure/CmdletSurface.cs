@@ -1,0 +1,188 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace PsCredRotate.Module.Tests.Infrastructure;
+
+/// <summary>
+/// The fixed cmdlet surface of the credential rotation cmdlets (the table in the issue-4 brief,
+/// which docs and Pester also follow), written out as data the contract tests compare the compiled
+/// cmdlets with.
+/// </summary>
+internal static class CmdletSurface
+{
+    public const string String = "System.String";
+    public const string Strings = "System.String[]";
+    public const string Int = "System.Int32";
+    public const string Switch = "System.Management.Automation.SwitchParameter";
+    public const string Secure = "System.Security.SecureString";
+    public const string Date = "System.DateTimeOffset";
+    public const string Span = "System.TimeSpan";
+    public const string Script = "System.Management.Automation.ScriptBlock";
+    public const string Key = "PsCredRotate.Core.Keys.RotationKey";
+    public const string Algorithm = "PsCredRotate.Core.Keys.KeyAlgorithm";
+    public const string Auth0Connection = "PsCredRotate.Core.Auth0.Auth0Connection";
+    public const string AnyConnection = "PsCredRotate.Core.Rotation.IClientCredentialConnection";
+    public const string Auth0Client = "PsCredRotate.Core.Auth0.Auth0Client";
+    public const string Methods = "PsCredRotate.Core.Rotation.ClientAuthenticationMethod[]";
+    public const string Credential = "PsCredRotate.Core.Rotation.ClientCredential";
+    public const string CredentialType = "PsCredRotate.Core.Rotation.ClientCredentialType";
+    public const string TestResult = "PsCredRotate.Core.Rotation.ClientCredentialTestResult";
+    public const string Rotation = "PsCredRotate.Core.Rotation.ClientCredentialRotation";
+
+    /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
+    public sealed record Param(
+        string Name,
+        string Type,
+        string[]? Sets = null,
+        string[]? MandatoryIn = null,
+        bool ByValue = false,
+        bool ByPropertyName = false,
+        string[]? Aliases = null,
+        string[]? ValidateSet = null);
+
+    public sealed record Cmdlet(
+        string Name,
+        string[] Outputs,
+        bool ShouldProcess,
+        string ConfirmImpact,
+        string? DefaultSet,
+        string[] Sets,
+        Param[] Params);
+
+    private static readonly string[] All = ["*"];
+
+    private static Param ClientIdByName(string type = String, string[]? sets = null, bool mandatory = true) =>
+        new("ClientId", type, sets, mandatory ? sets ?? All : null, ByPropertyName: true);
+
+    private static Param CredentialIdByName() =>
+        new("CredentialId", String, MandatoryIn: All, ByPropertyName: true, Aliases: ["Id", "Kid"]);
+
+    private static readonly Param[] StartParams =
+    [
+        new("Connection", AnyConnection),
+        ClientIdByName(Strings),
+        new("Key", Key, ["Key"], ["Key"]),
+        new("Algorithm", Algorithm, ["Generate"], ValidateSet: ["RS256", "RS384", "PS256"]),
+        new("KeySize", Int, ["Generate"]),
+        new("ExpiresAt", Date),
+        new("ExpiresIn", Span),
+        new("KeyPath", String),
+        new("Password", Secure),
+        new("Name", String),
+        new("Retire", Strings),
+        new("PruneDetached", Switch),
+        new("AllowAuthenticationMethodSwitch", Switch),
+        new("Audience", String),
+        new("ThrottleLimit", Int),
+    ];
+
+    public static readonly IReadOnlyList<Cmdlet> Cmdlets =
+    [
+        new("Connect-Auth0Tenant", [Auth0Connection], false, "Medium", "Environment", ["Secret", "Key", "KeyPath", "Environment"],
+        [
+            new("Domain", String, ["Secret", "Key", "KeyPath", "Environment"], ["Secret", "Key", "KeyPath"]),
+            new("ClientId", String, ["Secret", "Key", "KeyPath", "Environment"], ["Secret", "Key", "KeyPath"]),
+            new("ClientSecret", Secure, ["Secret"], ["Secret"]),
+            new("Key", Key, ["Key"], ["Key"]),
+            new("KeyPath", String, ["KeyPath"], ["KeyPath"]),
+            new("Password", Secure, ["KeyPath"]),
+            new("NoDefault", Switch),
+        ]),
+        new("Disconnect-Auth0Tenant", [], false, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+        ]),
+        new("Get-Auth0Client", [Auth0Client], false, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            ClientIdByName(Strings, mandatory: false),
+            new("Name", String),
+            new("AppType", Strings),
+            new("AuthenticationMethod", Methods),
+        ]),
+        new("Get-ClientCredential", [Credential], false, "Medium", null, [],
+        [
+            new("Connection", AnyConnection),
+            ClientIdByName(),
+            new("CredentialId", String, ByPropertyName: true, Aliases: ["Kid"]),
+        ]),
+        new("Add-ClientCredential", [Credential], true, "Medium", null, [],
+        [
+            new("Connection", AnyConnection),
+            ClientIdByName(),
+            new("Key", Key, MandatoryIn: All, ByValue: true),
+            new("Name", String),
+            new("ExpiresAt", Date),
+            new("ParseExpiryFromCertificate", Switch),
+            new("CredentialType", CredentialType),
+            new("Attach", Switch),
+        ]),
+        new("Enable-ClientCredential", [Credential], true, "Medium", null, [],
+        [
+            new("Connection", AnyConnection),
+            ClientIdByName(),
+            CredentialIdByName(),
+            new("PassThru", Switch),
+        ]),
+        new("Disable-ClientCredential", [Credential], true, "Medium", null, [],
+        [
+            new("Connection", AnyConnection),
+            ClientIdByName(),
+            CredentialIdByName(),
+            new("Force", Switch),
+            new("PassThru", Switch),
+        ]),
+        new("Set-ClientCredential", [Credential], true, "Medium", "ExpiresAt", ["ExpiresAt", "NeverExpires"],
+        [
+            new("Connection", AnyConnection),
+            ClientIdByName(),
+            CredentialIdByName(),
+            new("ExpiresAt", Date, ["ExpiresAt"], ["ExpiresAt"]),
+            new("NeverExpires", Switch, ["NeverExpires"], ["NeverExpires"]),
+            new("PassThru", Switch),
+        ]),
+        new("Remove-ClientCredential", [], true, "High", null, [],
+        [
+            new("Connection", AnyConnection),
+            ClientIdByName(),
+            CredentialIdByName(),
+            new("Force", Switch),
+        ]),
+        new("Test-ClientCredential", [TestResult], false, "Medium", null, [],
+        [
+            new("Connection", AnyConnection),
+            ClientIdByName(),
+            new("Key", Key, MandatoryIn: All, ByValue: true),
+            new("Audience", String),
+        ]),
+        new("Start-ClientCredentialRotation", [Rotation], true, "Medium", "Generate", ["Generate", "Key"], StartParams),
+        new("Complete-ClientCredentialRotation", [Rotation], true, "High", "Rotation", ["Rotation", "ClientId"],
+        [
+            new("Connection", AnyConnection),
+            new("Rotation", Rotation, ["Rotation"], ["Rotation"], ByValue: true),
+            ClientIdByName(String, ["ClientId"]),
+            new("Key", Key, ["ClientId"], ["ClientId"]),
+            new("Retire", Strings, ["ClientId"]),
+            new("KeepPrevious", Switch),
+            new("Audience", String),
+            new("ThrottleLimit", Int),
+        ]),
+        new("Undo-ClientCredentialRotation", [Rotation], true, "High", "Rotation", ["Rotation", "Kid"],
+        [
+            new("Connection", AnyConnection),
+            new("Rotation", Rotation, ["Rotation"], ["Rotation"], ByValue: true),
+            ClientIdByName(String, ["Kid"]),
+            new("NewKid", String, ["Kid"], ["Kid"], ByPropertyName: true),
+        ]),
+        new("Invoke-ClientCredentialRotation", [Rotation], true, "High", "Generate", ["Generate", "Key"],
+        [
+            .. StartParams,
+            new("Deploy", Script, MandatoryIn: All),
+            new("KeepPrevious", Switch),
+        ]),
+    ];
+
+    public static IEnumerable<object[]> Names => Cmdlets.Select(c => new object[] { c.Name });
+
+    public static Cmdlet Find(string name) => Cmdlets.Single(c => c.Name == name);
+}
