@@ -1,0 +1,283 @@
+#Requires -Version 5.1
+# Shared helpers for the Pester tests of the Auth0 cmdlets. Dot-source it in a BeforeAll:
+#     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+# It imports the built module and runs the emulator (src/PsCredRotate.Emulator, built by
+# ./build.ps1 Build) as a child process on a free loopback port, with the admin area on.
+# The file name does not end in .Tests.ps1, so Pester does not run it as a test file.
+
+# The API the seeded clients have a grant for: the audience of every verification token.
+$TestApi = 'https://api.example.com'
+$TestManagementClientId = 'emulator-management-client'
+$TestManagementSecret = 'emulator-management-secret-change-me'
+
+function Import-TestModule {
+    $modulePath = $env:PSCREDROTATE_MODULE
+    if ([string]::IsNullOrEmpty($modulePath)) {
+        $modulePath = Join-Path $PSScriptRoot '../../out/PsCredRotate/PsCredRotate.psd1'
+    }
+    Import-Module -Name $modulePath -Force -ErrorAction Stop
+}
+
+function Get-TestEmulatorPath {
+    $dll = $env:PSCREDROTATE_EMULATOR
+    if ([string]::IsNullOrEmpty($dll)) {
+        $dll = Join-Path $PSScriptRoot '../../src/PsCredRotate.Emulator/bin/Release/net8.0/PsCredRotate.Emulator.dll'
+    }
+    if (-not (Test-Path -LiteralPath $dll)) {
+        throw "The emulator is not built: $dll is missing (run ./build.ps1 Build)."
+    }
+    return (Resolve-Path -LiteralPath $dll).Path
+}
+
+# Starts the emulator as a child process and waits for its 'ready http://127.0.0.1:PORT' line.
+# Returns an object with BaseUrl (http://127.0.0.1:PORT), Process, and the files that hold its
+# standard output and error. Always pair with Stop-TestEmulator (in AfterAll).
+function Start-TestEmulator {
+    param(
+        [string] $SeedPath,
+        [int] $TimeoutSeconds = 60
+    )
+
+    $dll = Get-TestEmulatorPath
+    $logDir = Join-Path ([System.IO.Path]::GetTempPath()) ('pscredrotate-emulator-' + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $logDir -Force | Out-Null
+    $outFile = Join-Path $logDir 'stdout.txt'
+    $errFile = Join-Path $logDir 'stderr.txt'
+
+    # Start-Process joins the arguments with spaces and does not quote them: quote paths here.
+    $arguments = @(('"' + $dll + '"'), '--urls', 'http://127.0.0.1:0', '--admin')
+    if (-not [string]::IsNullOrEmpty($SeedPath)) {
+        $arguments += @('--seed', ('"' + $SeedPath + '"'))
+    }
+
+    # net8.0 rolls forward to the newest installed runtime.
+    $env:DOTNET_ROLL_FORWARD = 'Major'
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -NoNewWindow -PassThru `
+        -RedirectStandardOutput $outFile -RedirectStandardError $errFile
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $baseUrl = $null
+    while ($null -eq $baseUrl) {
+        if (Test-Path -LiteralPath $outFile) {
+            $text = Get-Content -LiteralPath $outFile -Raw -ErrorAction SilentlyContinue
+            if ($null -ne $text -and $text -match 'ready (http://127\.0\.0\.1:\d+)') {
+                $baseUrl = $Matches[1]
+                break
+            }
+        }
+        if ($process.HasExited) {
+            $err = Get-Content -LiteralPath $errFile -Raw -ErrorAction SilentlyContinue
+            throw "The emulator exited with code $($process.ExitCode) before it was ready: $err"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+            throw "The emulator did not say it was ready within $TimeoutSeconds seconds."
+        }
+        Start-Sleep -Milliseconds 100
+    }
+
+    $emulator = [pscustomobject]@{
+        BaseUrl  = $baseUrl
+        Domain   = $baseUrl.Substring('http://'.Length)
+        Process  = $process
+        LogDir   = $logDir
+        Baseline = $null
+    }
+    # The seeded state, put back before each test with Restore-TestEmulator. Restoring a snapshot
+    # (unlike POST /_emulator/reset) keeps the signing keys, so a connection's token stays valid.
+    $emulator.Baseline = Get-EmulatorSnapshot -Emulator $emulator
+    return $emulator
+}
+
+function Stop-TestEmulator {
+    param($Emulator)
+
+    if ($null -eq $Emulator) {
+        return
+    }
+    if (-not $Emulator.Process.HasExited) {
+        Stop-Process -Id $Emulator.Process.Id -Force -ErrorAction SilentlyContinue
+        $Emulator.Process.WaitForExit(10000) | Out-Null
+    }
+    Remove-Item -LiteralPath $Emulator.LogDir -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+# Calls the emulator's admin area (/_emulator/...). $Body is converted to JSON.
+function Invoke-EmulatorAdmin {
+    param(
+        [Parameter(Mandatory = $true)] $Emulator,
+        [Parameter(Mandatory = $true)] [string] $Method,
+        [Parameter(Mandatory = $true)] [string] $Path,
+        $Body
+    )
+
+    $request = @{
+        Uri             = $Emulator.BaseUrl + '/_emulator/' + $Path
+        Method          = $Method
+        UseBasicParsing = $true
+    }
+    if ($null -ne $Body) {
+        $request.ContentType = 'application/json'
+        $request.Body = ConvertTo-Json -InputObject $Body -Depth 10 -Compress
+    }
+    return Invoke-WebRequest @request
+}
+
+# The whole tenant state as JSON text: equal text before and after means nothing changed.
+function Get-EmulatorSnapshot {
+    param([Parameter(Mandatory = $true)] $Emulator)
+
+    return [string](Invoke-EmulatorAdmin -Emulator $Emulator -Method Get -Path 'snapshot').Content
+}
+
+function Restore-TestEmulator {
+    param([Parameter(Mandatory = $true)] $Emulator)
+
+    $request = @{
+        Uri             = $Emulator.BaseUrl + '/_emulator/snapshot'
+        Method          = 'Put'
+        ContentType     = 'application/json'
+        Body            = $Emulator.Baseline
+        UseBasicParsing = $true
+    }
+    Invoke-WebRequest @request | Out-Null
+}
+
+# Makes the token endpoint refuse assertions signed with this kid (401 invalid_client).
+function Add-TokenRefusal {
+    param(
+        [Parameter(Mandatory = $true)] $Emulator,
+        [Parameter(Mandatory = $true)] [string] $Kid
+    )
+
+    Invoke-EmulatorAdmin -Emulator $Emulator -Method Post -Path 'token-refusals' -Body @{ kid = $Kid } | Out-Null
+}
+
+function Clear-TokenRefusals {
+    param([Parameter(Mandatory = $true)] $Emulator)
+
+    Invoke-EmulatorAdmin -Emulator $Emulator -Method Delete -Path 'token-refusals' | Out-Null
+}
+
+# A connection to the emulator with its management client (not the session default unless asked).
+function Connect-TestTenant {
+    param(
+        [Parameter(Mandatory = $true)] $Emulator,
+        [switch] $AsDefault
+    )
+
+    $secret = ConvertTo-SecureString -String $TestManagementSecret -AsPlainText -Force
+    return Connect-Auth0Tenant -Domain $Emulator.BaseUrl -ClientId $TestManagementClientId `
+        -ClientSecret $secret -NoDefault:(-not $AsDefault)
+}
+
+# One seeded client. $Attached keys are attached to private_key_jwt; $Stored keys are only stored.
+# Without keys the client authenticates with the secret $Secret (client_secret_post).
+function New-TestClientSeed {
+    param(
+        [Parameter(Mandatory = $true)] [string] $ClientId,
+        [Parameter(Mandatory = $true)] [string] $Name,
+        [object[]] $Attached = @(),
+        [object[]] $Stored = @(),
+        [string] $Secret
+    )
+
+    $client = [ordered]@{
+        client_id   = $ClientId
+        name        = $Name
+        app_type    = 'non_interactive'
+        grant_types = @('client_credentials')
+    }
+    if (-not [string]::IsNullOrEmpty($Secret)) {
+        $client.client_secret = $Secret
+        $client.token_endpoint_auth_method = 'client_secret_post'
+    }
+    if (@($Attached).Count -gt 0) {
+        $inline = @()
+        foreach ($key in $Attached) {
+            $inline += [ordered]@{ credential_type = 'public_key'; name = ('attached ' + $key.Kid.Substring(0, 8)); pem = $key.PublicKeyPem; alg = 'RS256' }
+        }
+        $client.client_authentication_methods = @{ private_key_jwt = @{ credentials = $inline } }
+    }
+    if (@($Stored).Count -gt 0) {
+        $pool = @()
+        foreach ($key in $Stored) {
+            $pool += [ordered]@{ credential_type = 'public_key'; name = ('stored ' + $key.Kid.Substring(0, 8)); pem = $key.PublicKeyPem; alg = 'RS256' }
+        }
+        $client.credentials = $pool
+    }
+    return $client
+}
+
+# Writes a seed file with the clients and, for each of them, a grant on the test API (so a token
+# can be requested for it when a key is verified). Returns the path.
+function New-TestSeedFile {
+    param(
+        [Parameter(Mandatory = $true)] [object[]] $Clients,
+        [Parameter(Mandatory = $true)] [string] $Path
+    )
+
+    $grants = @()
+    foreach ($client in $Clients) {
+        $grants += [ordered]@{ client_id = $client.client_id; audience = $TestApi; scope = @('read:data') }
+    }
+    $seed = [ordered]@{
+        clients          = @($Clients)
+        resource_servers = @([ordered]@{ identifier = $TestApi; name = 'Pester API'; scopes = @('read:data') })
+        client_grants    = $grants
+    }
+    ConvertTo-Json -InputObject $seed -Depth 10 | Set-Content -LiteralPath $Path -Encoding UTF8
+    return $Path
+}
+
+# Runs a command and returns the first error it raises, or $null. Non-terminating errors become
+# terminating under 'Stop', and the caught record keeps its FullyQualifiedErrorId.
+function Get-FirstError {
+    param([scriptblock] $Command)
+
+    $ErrorActionPreference = 'Stop'
+    try {
+        & $Command | Out-Null
+    }
+    catch {
+        return $_
+    }
+    return $null
+}
+
+# Runs a command with every stream captured and returns all of it as one string: the objects
+# (formatted as a list of all properties and as JSON), errors, warnings, verbose, debug and
+# information records. Used to prove that no secret appears anywhere.
+function Get-AllOutputText {
+    param([scriptblock] $Command)
+
+    $VerbosePreference = 'Continue'
+    $DebugPreference = 'Continue'
+    $InformationPreference = 'Continue'
+    $records = @(& $Command *>&1)
+    $parts = New-Object System.Collections.Generic.List[string]
+    foreach ($record in $records) {
+        if ($null -eq $record) {
+            continue
+        }
+        if ($record -is [System.Management.Automation.ErrorRecord]) {
+            $parts.Add($record.ToString())
+            $parts.Add([string]$record.Exception)
+            $parts.Add([string]$record.TargetObject)
+        }
+        else {
+            $parts.Add([string]$record)
+            $parts.Add(($record | Format-List -Property * | Out-String -Width 500))
+            $parts.Add((ConvertTo-Json -InputObject $record -Depth 3 -WarningAction SilentlyContinue))
+        }
+    }
+    return ($parts -join "`n")
+}
+
+# The lines of a PEM body that carry private key material (any one of them is enough to tell).
+function Get-PrivateKeyLines {
+    param([Parameter(Mandatory = $true)] $Key)
+
+    $pem = Export-RotationKey -Key $Key -AsPlainText
+    return @($pem -split '\r?\n' | Where-Object { $_.Length -ge 40 -and $_ -notmatch '-----' })
+}
