@@ -214,17 +214,20 @@ function New-TestClientSeed {
 function New-TestSeedFile {
     param(
         [Parameter(Mandatory = $true)] [object[]] $Clients,
-        [Parameter(Mandatory = $true)] [string] $Path
+        [Parameter(Mandatory = $true)] [string] $Path,
+        # More client grants, e.g. @{ client_id = 'x'; audience = '{tenant}/api/v2/'; scope = @('read:clients') }
+        [object[]] $Grants = @()
     )
 
-    $grants = @()
+    $allGrants = @()
     foreach ($client in $Clients) {
-        $grants += [ordered]@{ client_id = $client.client_id; audience = $TestApi; scope = @('read:data') }
+        $allGrants += [ordered]@{ client_id = $client.client_id; audience = $TestApi; scope = @('read:data') }
     }
+    $allGrants += $Grants
     $seed = [ordered]@{
         clients          = @($Clients)
         resource_servers = @([ordered]@{ identifier = $TestApi; name = 'Pester API'; scopes = @('read:data') })
-        client_grants    = $grants
+        client_grants    = $allGrants
     }
     ConvertTo-Json -InputObject $seed -Depth 10 | Set-Content -LiteralPath $Path -Encoding UTF8
     return $Path
@@ -251,10 +254,19 @@ function Get-FirstError {
 function Get-AllOutputText {
     param([scriptblock] $Command)
 
+    # Compiled cmdlets take these from the caller's scope: no -Debug needed (which would prompt on 5.1).
     $VerbosePreference = 'Continue'
     $DebugPreference = 'Continue'
     $InformationPreference = 'Continue'
-    $records = @(& $Command *>&1)
+    $WarningPreference = 'Continue'
+    $records = New-Object System.Collections.Generic.List[object]
+    try {
+        & $Command *>&1 | ForEach-Object { $records.Add($_) }
+    }
+    catch {
+        # A terminating error ends the command; its record is output too.
+        $records.Add($_)
+    }
     $parts = New-Object System.Collections.Generic.List[string]
     foreach ($record in $records) {
         if ($null -eq $record) {
@@ -268,7 +280,13 @@ function Get-AllOutputText {
         else {
             $parts.Add([string]$record)
             $parts.Add(($record | Format-List -Property * | Out-String -Width 500))
-            $parts.Add((ConvertTo-Json -InputObject $record -Depth 3 -WarningAction SilentlyContinue))
+            try {
+                $parts.Add((ConvertTo-Json -InputObject $record -Depth 2 -WarningAction SilentlyContinue))
+            }
+            catch {
+                # An object that cannot be serialized shows nothing this way.
+                $parts.Add('')
+            }
         }
     }
     return ($parts -join "`n")
@@ -281,3 +299,74 @@ function Get-PrivateKeyLines {
     $pem = Export-RotationKey -Key $Key -AsPlainText
     return @($pem -split '\r?\n' | Where-Object { $_.Length -ge 40 -and $_ -notmatch '-----' })
 }
+
+# A client's credentials as the emulator holds them (read from its state, not through the module
+# under test): Id, Kid, Attached (in private_key_jwt), ExpiresAt.
+function Get-ServerCredential {
+    param(
+        [Parameter(Mandatory = $true)] $Emulator,
+        [Parameter(Mandatory = $true)] [string] $ClientId
+    )
+
+    $state = Get-EmulatorSnapshot -Emulator $Emulator | ConvertFrom-Json
+    $client = @($state.Clients | Where-Object { $_.ClientId -ceq $ClientId })
+    if ($client.Count -ne 1) {
+        throw "The emulator has no client '$ClientId'."
+    }
+    $attached = @()
+    $methods = $client[0].AuthenticationMethods
+    if ($null -ne $methods -and $null -ne $methods.PSObject.Properties['private_key_jwt']) {
+        $attached = @($methods.private_key_jwt)
+    }
+    foreach ($credential in @($client[0].Credentials)) {
+        if ($null -eq $credential) {
+            continue
+        }
+        [pscustomobject]@{
+            Id        = $credential.Id
+            Kid       = $credential.Kid
+            Attached  = ($attached -contains $credential.Id)
+            ExpiresAt = $credential.ExpiresAt
+        }
+    }
+}
+
+# The kids a client has attached (sorted), from the emulator's state.
+function Get-AttachedKid {
+    param(
+        [Parameter(Mandatory = $true)] $Emulator,
+        [Parameter(Mandatory = $true)] [string] $ClientId
+    )
+
+    return @(Get-ServerCredential -Emulator $Emulator -ClientId $ClientId | Where-Object { $_.Attached } | ForEach-Object { $_.Kid } | Sort-Object)
+}
+
+# Every kid a client stores, attached or not (sorted), from the emulator's state.
+function Get-StoredKid {
+    param(
+        [Parameter(Mandatory = $true)] $Emulator,
+        [Parameter(Mandatory = $true)] [string] $ClientId
+    )
+
+    return @(Get-ServerCredential -Emulator $Emulator -ClientId $ClientId | ForEach-Object { $_.Kid } | Sort-Object)
+}
+
+# Runs a command with no session default connection, returns its first error, then connects the
+# session default again.
+function Get-ErrorWhenNotConnected {
+    param(
+        [Parameter(Mandatory = $true)] $Emulator,
+        [Parameter(Mandatory = $true)] [scriptblock] $Command
+    )
+
+    Disconnect-Auth0Tenant
+    try {
+        return Get-FirstError -Command $Command
+    }
+    finally {
+        Connect-TestTenant -Emulator $Emulator -AsDefault | Out-Null
+    }
+}
+
+# Anything that looks like a JWT (an access token or a client assertion): header.payload.signature.
+$JwtPattern = 'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.'
