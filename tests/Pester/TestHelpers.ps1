@@ -273,6 +273,7 @@ function Get-AllOutputText {
             continue
         }
         if ($record -is [System.Management.Automation.ErrorRecord]) {
+            $parts.Add($record.FullyQualifiedErrorId)
             $parts.Add($record.ToString())
             $parts.Add([string]$record.Exception)
             $parts.Add([string]$record.TargetObject)
