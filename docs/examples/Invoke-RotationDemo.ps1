@@ -64,6 +64,11 @@ function Confirm-Check {
     }
 }
 
+# Tables as wide as they need to be (a child process formats for 80 columns otherwise).
+function Show-Table {
+    $input | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
+}
+
 function Get-Snapshot {
     return [string](Invoke-WebRequest -Uri ($BaseUrl + '/_emulator/snapshot') -UseBasicParsing).Content
 }
@@ -105,13 +110,13 @@ try {
     Remove-Item -Path Env:AUTH0_PRIVATE_KEY_PATH -ErrorAction SilentlyContinue
 
     $connection = Connect-Auth0Tenant -NoDefault
-    Get-ClientCredential -ClientId $clientId -Connection $connection | Format-Table -Property Kid, Name, Attached, ExpiresAt | Out-Host
+    Get-ClientCredential -ClientId $clientId -Connection $connection | Select-Object -Property Kid, Name, Attached, ExpiresAt | Show-Table
     Confirm-Check "the application's key $($oldKey.Kid) gets a token" (Test-KeyGetsToken -Key $oldKey)
 
     Write-Step 'Rotate-ClientCredential.ps1 -WhatIf: the plan, and nothing changes'
     $before = Get-Snapshot
     Get-Auth0Client -ClientId $clientId -Connection $connection |
-        & $example -KeyPath $keyDir -Audience $audience -WhatIf | Format-Table -AutoSize | Out-Host
+        & $example -KeyPath $keyDir -Audience $audience -WhatIf | Show-Table
     $after = Get-Snapshot
     Confirm-Check 'the tenant is unchanged' ($before -eq $after)
     Confirm-Check 'the key file still holds the old key' ((Import-RotationKey -Path $keyFile).Kid -eq $oldKey.Kid)
@@ -120,13 +125,13 @@ try {
     # The runbook exits 1 when a client failed; exit sets the global LASTEXITCODE.
     $global:LASTEXITCODE = 0
     Get-Auth0Client -ClientId $clientId -Connection $connection |
-        & $example -KeyPath $keyDir -Audience $audience -ExpiresInDays 30 | Format-Table -AutoSize | Out-Host
+        & $example -KeyPath $keyDir -Audience $audience -ExpiresInDays 30 | Show-Table
     Confirm-Check 'the runbook succeeded' ($global:LASTEXITCODE -eq 0)
 
     Write-Step 'As the application sees it'
     $newKey = Import-RotationKey -Path $keyFile
     $credentials = @(Get-ClientCredential -ClientId $clientId -Connection $connection)
-    $credentials | Format-Table -Property Kid, Name, Attached, ExpiresAt | Out-Host
+    $credentials | Select-Object -Property Kid, Name, Attached, ExpiresAt | Show-Table
     Confirm-Check "the key file holds a new key ($($newKey.Kid))" ($newKey.Kid -ne $oldKey.Kid)
     Confirm-Check 'the new key gets a token' (Test-KeyGetsToken -Key $newKey)
     Confirm-Check 'the old key no longer does' (-not (Test-KeyGetsToken -Key $oldKey))
