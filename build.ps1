@@ -111,8 +111,8 @@ function Get-EmulatorPath {
     return [System.IO.Path]::Combine($projectDir, 'bin', $Configuration, 'net8.0', 'PsCredRotate.Emulator.dll')
 }
 
-# Starts the emulator as a child process on a free loopback port with the admin area on, and waits
-# for its 'ready http://127.0.0.1:PORT' line. Returns the process and the base URL.
+# Starts the emulator as a child process on a free loopback port with the admin area on (its output
+# goes to out/emulator/, so it never blocks on a full pipe), and waits until it answers.
 function Start-Emulator {
     $dll = Get-EmulatorPath
     if (-not (Test-Path -LiteralPath $dll)) {
@@ -124,30 +124,36 @@ function Start-Emulator {
     $outFile = Join-Path $logDir 'stdout.txt'
     $errFile = Join-Path $logDir 'stderr.txt'
 
+    $listener = New-Object System.Net.Sockets.TcpListener ([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $port = ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+    $listener.Stop()
+    $baseUrl = 'http://127.0.0.1:' + $port
+
     # net8.0 rolls forward to the newest installed runtime. Start-Process does not quote arguments.
     $env:DOTNET_ROLL_FORWARD = 'Major'
     $process = Start-Process -FilePath 'dotnet' -NoNewWindow -PassThru `
-        -ArgumentList @(('"' + $dll + '"'), '--urls', 'http://127.0.0.1:0', '--admin') `
+        -ArgumentList @(('"' + $dll + '"'), '--urls', $baseUrl, '--admin') `
         -RedirectStandardOutput $outFile -RedirectStandardError $errFile
 
+    # Ready when the admin area answers (the emulator prints 'ready <url>' at the same moment).
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
     while ($true) {
-        $text = $null
-        if (Test-Path -LiteralPath $outFile) {
-            $text = Get-Content -LiteralPath $outFile -Raw -ErrorAction SilentlyContinue
+        try {
+            Invoke-WebRequest -Uri ($baseUrl + '/_emulator/clock') -UseBasicParsing -TimeoutSec 5 | Out-Null
+            Write-Host "Emulator (process $($process.Id)) ready at $baseUrl" -ForegroundColor Green
+            return [pscustomobject]@{ Process = $process; BaseUrl = $baseUrl }
         }
-        if ($null -ne $text -and $text -match 'ready (http://127\.0\.0\.1:\d+)') {
-            Write-Host "Emulator (process $($process.Id)) ready at $($Matches[1])" -ForegroundColor Green
-            return [pscustomobject]@{ Process = $process; BaseUrl = $Matches[1] }
+        catch {
+            if ($process.HasExited) {
+                throw ('The emulator exited with code {0}: {1}' -f $process.ExitCode, (Get-Content -LiteralPath $errFile -Raw -ErrorAction SilentlyContinue))
+            }
+            if ([DateTime]::UtcNow -gt $deadline) {
+                Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+                throw "The emulator did not answer at $baseUrl within 60 seconds."
+            }
+            Start-Sleep -Milliseconds 100
         }
-        if ($process.HasExited) {
-            throw ('The emulator exited with code {0}: {1}' -f $process.ExitCode, (Get-Content -LiteralPath $errFile -Raw -ErrorAction SilentlyContinue))
-        }
-        if ([DateTime]::UtcNow -gt $deadline) {
-            Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
-            throw 'The emulator did not say it was ready within 60 seconds.'
-        }
-        Start-Sleep -Milliseconds 100
     }
 }
 

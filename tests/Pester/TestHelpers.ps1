@@ -29,9 +29,22 @@ function Get-TestEmulatorPath {
     return (Resolve-Path -LiteralPath $dll).Path
 }
 
-# Starts the emulator as a child process and waits for its 'ready http://127.0.0.1:PORT' line.
-# Returns an object with BaseUrl (http://127.0.0.1:PORT), Process, and the files that hold its
-# standard output and error. Always pair with Stop-TestEmulator (in AfterAll).
+# A TCP port on the loopback interface that nothing listens on right now.
+function Get-FreeLoopbackPort {
+    $listener = New-Object System.Net.Sockets.TcpListener ([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try {
+        return ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+    }
+    finally {
+        $listener.Stop()
+    }
+}
+
+# Starts the emulator as a child process on a free loopback port (its output goes to files, so it
+# never blocks on a full pipe) and waits until it answers. Returns an object with BaseUrl
+# (http://127.0.0.1:PORT), Domain (127.0.0.1:PORT), Process and Baseline (the seeded state).
+# Always pair with Stop-TestEmulator (in AfterAll).
 function Start-TestEmulator {
     param(
         [string] $SeedPath,
@@ -43,9 +56,10 @@ function Start-TestEmulator {
     New-Item -ItemType Directory -Path $logDir -Force | Out-Null
     $outFile = Join-Path $logDir 'stdout.txt'
     $errFile = Join-Path $logDir 'stderr.txt'
+    $baseUrl = 'http://127.0.0.1:' + (Get-FreeLoopbackPort)
 
     # Start-Process joins the arguments with spaces and does not quote them: quote paths here.
-    $arguments = @(('"' + $dll + '"'), '--urls', 'http://127.0.0.1:0', '--admin')
+    $arguments = @(('"' + $dll + '"'), '--urls', $baseUrl, '--admin')
     if (-not [string]::IsNullOrEmpty($SeedPath)) {
         $arguments += @('--seed', ('"' + $SeedPath + '"'))
     }
@@ -55,25 +69,24 @@ function Start-TestEmulator {
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -NoNewWindow -PassThru `
         -RedirectStandardOutput $outFile -RedirectStandardError $errFile
 
+    # Ready when the admin area answers (it prints 'ready <url>' at the same moment).
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    $baseUrl = $null
-    while ($null -eq $baseUrl) {
-        if (Test-Path -LiteralPath $outFile) {
-            $text = Get-Content -LiteralPath $outFile -Raw -ErrorAction SilentlyContinue
-            if ($null -ne $text -and $text -match 'ready (http://127\.0\.0\.1:\d+)') {
-                $baseUrl = $Matches[1]
-                break
+    while ($true) {
+        try {
+            Invoke-WebRequest -Uri ($baseUrl + '/_emulator/clock') -UseBasicParsing -TimeoutSec 5 | Out-Null
+            break
+        }
+        catch {
+            if ($process.HasExited) {
+                $err = Get-Content -LiteralPath $errFile -Raw -ErrorAction SilentlyContinue
+                throw "The emulator exited with code $($process.ExitCode) before it was ready: $err"
             }
+            if ([DateTime]::UtcNow -gt $deadline) {
+                Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+                throw "The emulator did not answer at $baseUrl within $TimeoutSeconds seconds."
+            }
+            Start-Sleep -Milliseconds 100
         }
-        if ($process.HasExited) {
-            $err = Get-Content -LiteralPath $errFile -Raw -ErrorAction SilentlyContinue
-            throw "The emulator exited with code $($process.ExitCode) before it was ready: $err"
-        }
-        if ([DateTime]::UtcNow -gt $deadline) {
-            Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
-            throw "The emulator did not say it was ready within $TimeoutSeconds seconds."
-        }
-        Start-Sleep -Milliseconds 100
     }
 
     $emulator = [pscustomobject]@{
