@@ -130,7 +130,7 @@ function Invoke-EmulatorAdmin {
         UseBasicParsing = $true
     }
     if ($null -ne $Body) {
-        $request.ContentType = 'application/json'
+        $request.ContentType = 'application/json; charset=utf-8'
         $request.Body = ConvertTo-Json -InputObject $Body -Depth 10 -Compress
     }
     return Invoke-WebRequest @request
@@ -149,7 +149,7 @@ function Restore-TestEmulator {
     $request = @{
         Uri             = $Emulator.BaseUrl + '/_emulator/snapshot'
         Method          = 'Put'
-        ContentType     = 'application/json'
+        ContentType     = 'application/json; charset=utf-8'
         Body            = $Emulator.Baseline
         UseBasicParsing = $true
     }
