@@ -50,15 +50,18 @@ internal static class EmulatorThroughput
         {
             scenarios.UnionWith(new[] { "secret", "pkjwt", "crud" });
         }
-        Process? process = null;
+        EmulatorProcess? emulator = null;
         try
         {
             if (url is null)
             {
-                string dll = ReadString(args, "--emulator-dll") ?? FindEmulatorDll();
+                string dll = ReadString(args, "--emulator-dll") ?? EmulatorProcess.FindDll();
                 Console.WriteLine($"Starting the emulator: dotnet {dll}");
-                (process, url) = StartEmulator(dll);
+                emulator = EmulatorProcess.Start(dll);
+                url = emulator.Url;
             }
+
+            Process? process = emulator?.Process;
 
             Console.WriteLine($"Emulator at {url}; {workers} workers; {warmup} s warm-up, {seconds} s measured per scenario; {Environment.ProcessorCount} logical CPUs.");
             var results = RunAll(new Uri(url.TrimEnd('/') + "/"), process, scenarios, workers, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
@@ -73,16 +76,7 @@ internal static class EmulatorThroughput
         }
         finally
         {
-            if (process is not null)
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                    process.WaitForExit(10_000);
-                }
-
-                process.Dispose();
-            }
+            emulator?.Dispose();
         }
     }
 
@@ -337,55 +331,7 @@ internal static class EmulatorThroughput
         return JsonNode.Parse(text)!;
     }
 
-    private static (Process, string) StartEmulator(string dll)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add("http://127.0.0.1:0");
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        string? line;
-        while ((line = process.StandardOutput.ReadLine()) is not null)
-        {
-            if (line.StartsWith("ready ", StringComparison.Ordinal))
-            {
-                _ = Task.Run(() => process.StandardOutput.ReadToEnd());
-                return (process, line["ready ".Length..].Trim());
-            }
-        }
+    private static int ReadInt(string[] args, string name, int fallback) => EmulatorProcess.ReadInt(args, name, fallback);
 
-        throw new InvalidOperationException("The emulator exited before printing its ready line.");
-    }
-
-    /// <summary>The emulator's build output under the repository (Release preferred).</summary>
-    private static string FindEmulatorDll()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "PsCredRotate.sln")))
-            {
-                foreach (string configuration in new[] { "Release", "Debug" })
-                {
-                    string dll = Path.Combine(d.FullName, "src", "PsCredRotate.Emulator", "bin", configuration, "net8.0", "PsCredRotate.Emulator.dll");
-                    if (File.Exists(dll))
-                    {
-                        return dll;
-                    }
-                }
-
-                throw new FileNotFoundException("Build the emulator first: dotnet build -c Release src/PsCredRotate.Emulator");
-            }
-        }
-
-        throw new DirectoryNotFoundException("PsCredRotate.sln not found; pass --emulator-dll PATH or --emulator-url URL.");
-    }
-
-    private static int ReadInt(string[] args, string name, int fallback) =>
-        ReadString(args, name) is string s ? int.Parse(s, Inv) : fallback;
-
-    private static string? ReadString(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
+    private static string? ReadString(string[] args, string name) => EmulatorProcess.ReadString(args, name);
 }
