@@ -30,6 +30,12 @@
     Exit code: 0 when every client was rotated, 1 when any failed (each failure is reported with its
     ErrorId and what to do about it).
 
+    A run killed between the start and the completion leaves a client with two attached keys, the
+    old one (still in the key file, still working) and the new one (whose private key was only in
+    memory). Nothing is broken; the next run reports SlotFull for it: run it again with
+    -Retire <the new kid> (Get-ClientCredential shows it), or remove that credential with
+    Undo-ClientCredentialRotation -ClientId <id> -NewKid <kid>.
+
 .PARAMETER ClientId
     The clients to rotate. Takes Get-Auth0Client output from the pipeline.
 
