@@ -32,9 +32,9 @@
 
     A run killed between the start and the completion leaves a client with two attached keys, the
     old one (still in the key file, still working) and the new one (whose private key was only in
-    memory). Nothing is broken; the next run reports SlotFull for it: run it again with
-    -Retire <the new kid> (Get-ClientCredential shows it), or remove that credential with
-    Undo-ClientCredentialRotation -ClientId <id> -NewKid <kid>.
+    memory). Nothing is broken; the next run reports SlotFull for it. Take the orphan away with
+    Undo-ClientCredentialRotation -ClientId <id> -NewKid <its kid> (Get-ClientCredential shows it:
+    the newest attached one), then run again.
 
 .PARAMETER ClientId
     The clients to rotate. Takes Get-Auth0Client output from the pipeline.
