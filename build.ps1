@@ -11,6 +11,10 @@
              installed, the Pester tests in tests/Pester/ in a child PowerShell process that imports
              out/PsCredRotate, so this session never loads (and locks) the module's DLLs.
       Clean  dotnet clean and removal of out/.
+      Demo   Build, then start the local Auth0 emulator from its built dll on a free loopback port and
+             run the main job (docs/examples/Rotate-ClientCredential.ps1, driven by
+             docs/examples/Invoke-RotationDemo.ps1) against it in a child PowerShell process; the
+             emulator is always stopped afterwards.
     Runs on PowerShell 7 and Windows PowerShell 5.1. Exits with 0 on success, 1 on any failure.
 
 .EXAMPLE
@@ -18,11 +22,14 @@
 
 .EXAMPLE
     ./build.ps1 Clean, Test -Configuration Debug
+
+.EXAMPLE
+    pwsh ./build.ps1 Demo
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -37,6 +44,7 @@ $Solution = Join-Path $RepoRoot 'PsCredRotate.sln'
 $OutDir = Join-Path $RepoRoot 'out'
 $StagedModule = Join-Path $OutDir 'PsCredRotate'
 $PesterTests = Join-Path (Join-Path $RepoRoot 'tests') 'Pester'
+$Examples = Join-Path (Join-Path $RepoRoot 'docs') 'examples'
 
 function Invoke-Native {
     param(
@@ -93,7 +101,90 @@ function Invoke-TestTask {
     Invoke-Native -FilePath $shell -ArgumentList @(
         '-NoProfile', '-NonInteractive', '-File', $runner,
         '-ModulePath', (Join-Path $StagedModule 'PsCredRotate.psd1'),
+        '-EmulatorPath', (Get-EmulatorPath),
         '-ResultPath', $results)
+}
+
+function Get-EmulatorPath {
+    $srcDir = Join-Path $RepoRoot 'src'
+    $projectDir = Join-Path $srcDir 'PsCredRotate.Emulator'
+    return [System.IO.Path]::Combine($projectDir, 'bin', $Configuration, 'net8.0', 'PsCredRotate.Emulator.dll')
+}
+
+# Starts the emulator as a child process on a free loopback port with the admin area on (its output
+# goes to out/emulator/, so it never blocks on a full pipe), and waits until it answers.
+function Start-Emulator {
+    $dll = Get-EmulatorPath
+    if (-not (Test-Path -LiteralPath $dll)) {
+        throw "The emulator is not built: $dll is missing."
+    }
+
+    $logDir = Join-Path $OutDir 'emulator'
+    New-Item -ItemType Directory -Path $logDir -Force | Out-Null
+    $outFile = Join-Path $logDir 'stdout.txt'
+    $errFile = Join-Path $logDir 'stderr.txt'
+
+    $listener = New-Object System.Net.Sockets.TcpListener ([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $port = ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+    $listener.Stop()
+    $baseUrl = 'http://127.0.0.1:' + $port
+
+    # net8.0 rolls forward to the newest installed runtime. Start-Process does not quote arguments.
+    $env:DOTNET_ROLL_FORWARD = 'Major'
+    $process = Start-Process -FilePath 'dotnet' -NoNewWindow -PassThru `
+        -ArgumentList @(('"' + $dll + '"'), '--urls', $baseUrl, '--admin') `
+        -RedirectStandardOutput $outFile -RedirectStandardError $errFile
+
+    # Ready when the admin area answers (the emulator prints 'ready <url>' at the same moment).
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ($true) {
+        try {
+            Invoke-WebRequest -Uri ($baseUrl + '/_emulator/clock') -UseBasicParsing -TimeoutSec 5 | Out-Null
+            Write-Host "Emulator (process $($process.Id)) ready at $baseUrl" -ForegroundColor Green
+            return [pscustomobject]@{ Process = $process; BaseUrl = $baseUrl }
+        }
+        catch {
+            if ($process.HasExited) {
+                throw ('The emulator exited with code {0}: {1}' -f $process.ExitCode, (Get-Content -LiteralPath $errFile -Raw -ErrorAction SilentlyContinue))
+            }
+            if ([DateTime]::UtcNow -gt $deadline) {
+                Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+                throw "The emulator did not answer at $baseUrl within 60 seconds."
+            }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+}
+
+function Stop-Emulator {
+    param($Emulator)
+
+    if ($null -ne $Emulator -and -not $Emulator.Process.HasExited) {
+        Stop-Process -Id $Emulator.Process.Id -Force -ErrorAction SilentlyContinue
+        $Emulator.Process.WaitForExit(10000) | Out-Null
+        Write-Host "Emulator (process $($Emulator.Process.Id)) stopped"
+    }
+}
+
+function Invoke-DemoTask {
+    Invoke-BuildTask
+
+    $shell = Get-ChildPowerShell
+    if ($null -eq $shell) {
+        throw 'The demo runs in a child PowerShell: neither pwsh nor powershell is on PATH.'
+    }
+
+    $emulator = Start-Emulator
+    try {
+        Invoke-Native -FilePath $shell -ArgumentList @(
+            '-NoProfile', '-NonInteractive', '-File', (Join-Path $Examples 'Invoke-RotationDemo.ps1'),
+            '-BaseUrl', $emulator.BaseUrl,
+            '-ModulePath', (Join-Path $StagedModule 'PsCredRotate.psd1'))
+    }
+    finally {
+        Stop-Emulator -Emulator $emulator
+    }
 }
 
 function Invoke-CleanTask {
@@ -111,6 +202,7 @@ try {
             'Build' { Invoke-BuildTask }
             'Test' { Invoke-TestTask }
             'Clean' { Invoke-CleanTask }
+            'Demo' { Invoke-DemoTask }
         }
     }
 }

@@ -6,11 +6,14 @@
 .DESCRIPTION
     build.ps1 Test runs this in a child PowerShell process. It can also be run by hand after
     ./build.ps1 Build:  pwsh -NoProfile -File tests/Pester/Invoke-ModuleTests.ps1
+    The tests of the Auth0 cmdlets start the emulator (-EmulatorPath, the built
+    PsCredRotate.Emulator.dll) as a child process on a free loopback port, one per test file.
     Exits with the number of failed tests (0 when all pass).
 #>
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/PsCredRotate/PsCredRotate.psd1'),
+    [string] $EmulatorPath = (Join-Path $PSScriptRoot '../../src/PsCredRotate.Emulator/bin/Release/net8.0/PsCredRotate.Emulator.dll'),
     [string] $ResultPath = (Join-Path $PSScriptRoot '../../out/TestResults/Pester.xml')
 )
 
@@ -29,6 +32,8 @@ Import-Module -Name $pester.Path -Force
 
 # The tests import the module from here.
 $env:PSCREDROTATE_MODULE = (Resolve-Path -LiteralPath $ModulePath).Path
+# The emulator the Auth0 cmdlet tests run against (see TestHelpers.ps1).
+$env:PSCREDROTATE_EMULATOR = $EmulatorPath
 
 $resultDir = Split-Path -Path $ResultPath -Parent
 if (-not (Test-Path -LiteralPath $resultDir)) {

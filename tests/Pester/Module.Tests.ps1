@@ -26,10 +26,67 @@ Describe 'The PsCredRotate module' {
         $module.Version.Build | Should -Be $assembly.Version.Build
     }
 
-    It 'exports exactly the key cmdlets' {
+    It 'exports exactly the key, connection, credential and rotation cmdlets' {
         $names = @(Get-Command -Module PsCredRotate | ForEach-Object { $_.Name } | Sort-Object)
+        $expected = @(
+            'Add-ClientCredential'
+            'Complete-ClientCredentialRotation'
+            'Connect-Auth0Tenant'
+            'Disable-ClientCredential'
+            'Disconnect-Auth0Tenant'
+            'Enable-ClientCredential'
+            'Export-RotationKey'
+            'Get-Auth0Client'
+            'Get-ClientCredential'
+            'Import-RotationKey'
+            'Invoke-ClientCredentialRotation'
+            'New-ClientAssertion'
+            'New-RotationKey'
+            'Remove-ClientCredential'
+            'Set-ClientCredential'
+            'Start-ClientCredentialRotation'
+            'Test-ClientCredential'
+            'Undo-ClientCredentialRotation'
+        )
 
-        ($names -join ',') | Should -BeExactly 'Export-RotationKey,Import-RotationKey,New-ClientAssertion,New-RotationKey'
+        $names.Count | Should -Be 18
+        ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
+    }
+
+    It 'asks before every change: <Name> has -WhatIf and -Confirm with ConfirmImpact <Impact>' -ForEach @(
+        @{ Name = 'Add-ClientCredential'; Impact = 'Medium' }
+        @{ Name = 'Enable-ClientCredential'; Impact = 'Medium' }
+        @{ Name = 'Disable-ClientCredential'; Impact = 'Medium' }
+        @{ Name = 'Set-ClientCredential'; Impact = 'Medium' }
+        @{ Name = 'Remove-ClientCredential'; Impact = 'High' }
+        @{ Name = 'Start-ClientCredentialRotation'; Impact = 'Medium' }
+        @{ Name = 'Complete-ClientCredentialRotation'; Impact = 'High' }
+        @{ Name = 'Undo-ClientCredentialRotation'; Impact = 'High' }
+        @{ Name = 'Invoke-ClientCredentialRotation'; Impact = 'High' }
+    ) {
+        $command = Get-Command -Name $Name
+        $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) | Select-Object -First 1
+
+        $command.Parameters.ContainsKey('WhatIf') | Should -BeTrue
+        $command.Parameters.ContainsKey('Confirm') | Should -BeTrue
+        $attribute.ConfirmImpact.ToString() | Should -BeExactly $Impact
+    }
+
+    It 'binds -ClientId of <Name> by property name, so Get-Auth0Client output pipes in' -ForEach @(
+        @{ Name = 'Get-ClientCredential' }
+        @{ Name = 'Add-ClientCredential' }
+        @{ Name = 'Enable-ClientCredential' }
+        @{ Name = 'Disable-ClientCredential' }
+        @{ Name = 'Set-ClientCredential' }
+        @{ Name = 'Remove-ClientCredential' }
+        @{ Name = 'Test-ClientCredential' }
+        @{ Name = 'Start-ClientCredentialRotation' }
+        @{ Name = 'Invoke-ClientCredentialRotation' }
+    ) {
+        $parameter = (Get-Command -Name $Name).Parameters['ClientId']
+        $byName = @($parameter.ParameterSets.Values | Where-Object { $_.ValueFromPipelineByPropertyName })
+
+        $byName.Count | Should -BeGreaterThan 0
     }
 
     It 'imports without warnings (approved verbs only)' {
@@ -37,7 +94,8 @@ Describe 'The PsCredRotate module' {
     }
 
     It 'shows keys in a table without key material' {
-        $table = New-RotationKey -Algorithm ES256 -Name 'view-test' | Format-Table | Out-String
+        # Wide enough for every column: a non-interactive host formats for 80 columns otherwise.
+        $table = New-RotationKey -Algorithm ES256 -Name 'view-test' | Format-Table | Out-String -Width 250
 
         $table | Should -Match 'Kid'
         $table | Should -Match 'Size'
