@@ -34,7 +34,9 @@ public interface IClientCredentialProvider
     /// <summary>
     /// Sets the client's private_key_jwt list to exactly <paramref name="credentialIds"/> (in order),
     /// which also switches a client from a secret to private_key_jwt. Returns the attached ids as
-    /// the server answered. Never called with an empty list or more than <see cref="CredentialPolicy.MaxAttached"/>.
+    /// the server answered. Never called with more than <see cref="CredentialPolicy.MaxAttached"/>, and
+    /// with an empty list only when the user forced detaching the last credential (Disable/Remove
+    /// -Force after a confirmation; Auth0 accepts <c>"credentials": []</c>).
     /// </summary>
     Task<IReadOnlyList<string>> SetAttachedAsync(string clientId, IReadOnlyList<string> credentialIds, CancellationToken cancellationToken);
 

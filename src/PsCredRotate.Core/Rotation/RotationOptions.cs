@@ -84,5 +84,11 @@ public sealed class RotationSettings
 
     public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Inside Invoke, Complete skips its own read and verification when Start's verification is
+    /// younger than this (the deploy was quick); a standalone Complete always reads and verifies.
+    /// </summary>
+    public TimeSpan ReverifyAfter { get; set; } = TimeSpan.FromSeconds(60);
+
     public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 }
