@@ -131,7 +131,7 @@ public sealed class RotationTests
     }
 
     [Fact(Skip = Needs.Auth0ClientAndEngine)]
-    public async Task From_two_attached_where_one_has_expired_it_retires_the_expired_one_without_Retire()
+    public async Task From_two_attached_where_one_has_expired_it_needs_no_Retire_and_keeps_the_working_one_attached_until_Complete()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-expired", attached: 2));
         SeededClient client = tenant["app-expired"];
@@ -139,15 +139,25 @@ public sealed class RotationTests
         RotationKey working = client.AttachedKeys[1];
         await tenant.MutateStateAsync(s => s.FindClient(client.ClientId)!.Credentials.Single(c => c.Kid == expired.Kid).ExpiresAt = DateTimeOffset.UtcNow.AddDays(-1));
         Assert.False((await tenant.TokenAsync(client.ClientId, expired)).Success);
+        ClientCredentialRotator rotator = tenant.Rotator();
 
-        ClientCredentialRotation rotation = await tenant.Rotator().InvokeAsync(RotationTenant.Start(client.ClientId), (_, _) => Task.CompletedTask, keepPrevious: false, None);
+        ClientCredentialRotation started = await rotator.StartAsync(RotationTenant.Start(client.ClientId), None);
 
-        Assert.Equal(RotationPhase.Completed, rotation.Phase);
-        ClientView after = await tenant.ClientAsync(client.ClientId);
-        Assert.Equal(Sorted(new[] { working.Kid, rotation.NewKid }), Sorted(after.AttachedKids));
-        Assert.DoesNotContain(expired.Kid, after.StoredKids);
+        Assert.Equal(RotationPhase.Started, started.Phase);
+        ClientView middle = await tenant.ClientAsync(client.ClientId);
+        Assert.Equal(Sorted(new[] { working.Kid, started.NewKid }), Sorted(middle.AttachedKids));
         await tenant.AssertWorksAsync(client.ClientId, working);
-        await tenant.AssertWorksAsync(client.ClientId, rotation.NewKey!);
+        await tenant.AssertWorksAsync(client.ClientId, started.NewKey!);
+
+        // No -Retire: Complete retires every credential but the new one (as from one attached).
+        Assert.Equal(Sorted(new[] { expired.Kid, working.Kid }), Sorted(started.RetiringKids));
+        ClientCredentialRotation completed = await rotator.CompleteAsync(started, keepPrevious: false, None);
+
+        Assert.Equal(RotationPhase.Completed, completed.Phase);
+        ClientView after = await tenant.ClientAsync(client.ClientId);
+        Assert.Equal(new[] { started.NewKid }, after.AttachedKids);
+        Assert.Equal(new[] { started.NewKid }, after.StoredKids);
+        await tenant.AssertWorksAsync(client.ClientId, started.NewKey!);
     }
 
     [Fact(Skip = Needs.Auth0ClientAndEngine)]
