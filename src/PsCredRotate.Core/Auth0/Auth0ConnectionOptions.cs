@@ -56,6 +56,42 @@ public sealed class Auth0ConnectionOptions
     /// AUTH0_PRIVATE_KEY_PATH (read with <paramref name="getVariable"/>, default the process
     /// environment). Values already set on <paramref name="explicitOptions"/> win.
     /// </summary>
-    public static Auth0ConnectionOptions FromEnvironment(Auth0ConnectionOptions? explicitOptions = null, Func<string, string?>? getVariable = null) =>
-        throw new NotImplementedException();
+    public static Auth0ConnectionOptions FromEnvironment(Auth0ConnectionOptions? explicitOptions = null, Func<string, string?>? getVariable = null)
+    {
+        Func<string, string?> read = getVariable ?? Environment.GetEnvironmentVariable;
+        Auth0ConnectionOptions given = explicitOptions ?? new Auth0ConnectionOptions();
+        var options = new Auth0ConnectionOptions
+        {
+            Domain = NonEmpty(given.Domain) ?? NonEmpty(read(DomainVariable)),
+            ClientId = NonEmpty(given.ClientId) ?? NonEmpty(read(ClientIdVariable)),
+            ClientSecret = given.ClientSecret,
+            Key = given.Key,
+            Timeout = given.Timeout,
+            MaxRetries = given.MaxRetries,
+            MaxRequestsPerSecond = given.MaxRequestsPerSecond,
+            Handler = given.Handler,
+            Clock = given.Clock,
+        };
+
+        // The credential is one unit: an explicit secret or key means the environment's are not used
+        // (taking the other from the environment would only make the options ambiguous).
+        if (options.ClientSecret is null && options.Key is null)
+        {
+            string? secret = NonEmpty(read(ClientSecretVariable));
+            string? keyPath = NonEmpty(read(PrivateKeyPathVariable));
+            if (secret is not null)
+            {
+                options.ClientSecret = SecureStrings.FromString(secret);
+            }
+
+            if (keyPath is not null)
+            {
+                options.Key = KeyImporter.FromFile(keyPath);
+            }
+        }
+
+        return options;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
 }

@@ -110,7 +110,7 @@ public sealed class ClientCredentialRotator
             throw new ArgumentNullException(nameof(deploy));
         }
 
-        Run run = await StartCoreAsync(options, cancellationToken).ConfigureAwait(false);
+        Run run = await StartCoreAsync(options, cancellationToken, retiredMayStayDetached: keepPrevious).ConfigureAwait(false);
         ClientCredentialRotation rotation = run.Rotation;
         if (Host.WhatIf && rotation.Phase == RotationPhase.Planned)
         {
@@ -160,7 +160,7 @@ public sealed class ClientCredentialRotator
 
     // ================================================================ Start
 
-    private async Task<Run> StartCoreAsync(RotationStartOptions options, CancellationToken cancellationToken)
+    private async Task<Run> StartCoreAsync(RotationStartOptions options, CancellationToken cancellationToken, bool retiredMayStayDetached = false)
     {
         if (options is null)
         {
@@ -189,7 +189,7 @@ public sealed class ClientCredentialRotator
         };
         var run = new Run(rotation, cancellationToken);
         ClientCredentialState state = await ReadAsync(run).ConfigureAwait(false);
-        source.CheckAgainst(state);
+        source.CheckAgainst(state, retiredMayStayDetached);
 
         var intent = new StartIntent(key.Kid, options.Retire, options.PruneDetached, now);
         List<PlannedStep> plan = RotationPlanner.PlanStart(state, intent, Policy);
@@ -198,7 +198,7 @@ public sealed class ClientCredentialRotator
         rotation.RetiringKids = RotationPlanner.RetiringKids(state, intent, plan);
         rotation.OriginalAttachedIds = state.AttachedIds.Where(id => existing is null || id != existing.Id).ToList();
         rotation.OriginalAuthenticationMethod = state.AuthenticationMethod;
-        proposal.Name ??= key.Name ?? RotationPlanner.DefaultRotationName(key.Kid, rotation.RetiringKids, now);
+        proposal.Name ??= RotationPlanner.DefaultRotationName(key, rotation.RetiringKids, now);
         if (existing is not null)
         {
             rotation.Steps.Add(new RotationStep(RotationStepKind.Create, $"Create credential {key.Kid}", new[] { key.Kid }) { Status = RotationStepStatus.AlreadyDone });
@@ -264,7 +264,20 @@ public sealed class ClientCredentialRotator
         }
 
         rotation.NewCredential = run.State!.FindByKid(key.Kid);
-        ClientCredentialTestResult result = await VerifyAsync(run, key, options.Audience).ConfigureAwait(false);
+        ClientCredentialTestResult result;
+        try
+        {
+            result = await VerifyAsync(run, key, options.Audience).ConfigureAwait(false);
+        }
+        catch (PsCredRotateException e)
+        {
+            // The token request could not be made (no audience, no grant, the endpoint unreachable):
+            // the new key is unproven, so it does not stay attached.
+            string undo = await UndoAfterFailureAsync(run).ConfigureAwait(false);
+            Host.Verbose($"Client '{options.ClientId}': verifying {key.Kid} failed with {e.ErrorId}. {undo}");
+            throw;
+        }
+
         if (!result.Success)
         {
             string undo = await UndoAfterFailureAsync(run).ConfigureAwait(false);
@@ -298,7 +311,7 @@ public sealed class ClientCredentialRotator
         List<PlannedStep> plan = RotationPlanner.PlanComplete(state, key.Kid, retire, keepPrevious, alreadyDone, retiring);
         rotation.Steps.AddRange(alreadyDone);
         rotation.ClientName ??= state.ClientName;
-        rotation.RetiringKids = retiring.Concat(retire.Where(r => !retiring.Contains(r))).ToList();
+        rotation.RetiringKids = retiring;
         rotation.NewCredential = state.FindByKid(key.Kid);
 
         if (Host.WhatIf)
@@ -342,7 +355,6 @@ public sealed class ClientCredentialRotator
     {
         ClientCredentialRotation rotation = run.Rotation;
         ClientCredentialState state = run.State!;
-        ReportVerify(run);
         List<PlannedStep> plan = RotationPlanner.PlanComplete(state, rotation.NewKid, rotation.RetiringKids, keepPrevious, new List<RotationStep>(), new List<string>());
         foreach (PlannedStep step in plan)
         {
@@ -373,7 +385,6 @@ public sealed class ClientCredentialRotator
                 rotation.Steps.Add(step.ToStep(RotationStepStatus.Planned));
             }
 
-            rotation.Phase = RotationPhase.Planned;
             return false;
         }
 

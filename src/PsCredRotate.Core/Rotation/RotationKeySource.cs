@@ -43,7 +43,7 @@ internal sealed class RotationKeySource
             RotationGuards.EnsurePrivateKey(given);
             if (exists)
             {
-                using RotationKey onDisk = Import(path!, options, given.Algorithm);
+                using RotationKey onDisk = Import(path!, options);
                 if (onDisk.Kid != given.Kid)
                 {
                     throw new PsCredRotateException(
@@ -59,8 +59,14 @@ internal sealed class RotationKeySource
 
         if (exists)
         {
-            KeyAlgorithm? algorithm = KeyAlgorithms.KeyTypeOf(options.Generate.Algorithm) == KeyType.RSA ? options.Generate.Algorithm : null;
-            RotationKey fromFile = Import(path!, options, algorithm);
+            RotationKey fromFile = Import(path!, options);
+            KeyAlgorithm wanted = options.Generate.Algorithm;
+            if (fromFile.KeyType == KeyType.RSA && KeyAlgorithms.KeyTypeOf(wanted) == KeyType.RSA && fromFile.Algorithm != wanted)
+            {
+                // PEM carries no algorithm: an RSA key written by an earlier run signs as that run asked.
+                fromFile = new RotationKey(fromFile.Material, wanted, fromFile.Name, fromFile.CertificateInfo, fromFile.CreatedAt);
+            }
+
             RotationGuards.EnsurePrivateKey(fromFile);
             return new RotationKeySource(fromFile, path, fromFile: true, writeToFile: false, options.KeyPassword);
         }
@@ -72,9 +78,11 @@ internal sealed class RotationKeySource
     /// <summary>
     /// A key read from KeyPath that the client already uses (attached, not the newest attached
     /// credential, and not a rotation's new credential whose predecessors are still stored) is the
-    /// application's current key, not a rotation's new one.
+    /// application's current key, not a rotation's new one. With <paramref name="retiredMayStayDetached"/>
+    /// (Invoke -KeepPrevious) detached predecessors are what a finished rotation leaves, so only
+    /// attached ones mean "in progress".
     /// </summary>
-    public void CheckAgainst(ClientCredentialState state)
+    public void CheckAgainst(ClientCredentialState state, bool retiredMayStayDetached)
     {
         if (!FromFile || state.FindByKid(Key.Kid) is not { Attached: true } credential)
         {
@@ -83,7 +91,7 @@ internal sealed class RotationKeySource
 
         var others = state.Attached.Where(c => c.Id != credential.Id).ToList();
         bool isNewest = others.Count > 0 && others.All(o => o.CreatedAt is { } oc && credential.CreatedAt is { } cc && oc < cc);
-        bool predecessorsLeft = RotationPlanner.Predecessors(state, credential).Any();
+        bool predecessorsLeft = RotationPlanner.Predecessors(state, credential).Any(p => p.Attached || !retiredMayStayDetached);
         if (!isNewest && !predecessorsLeft)
         {
             throw new PsCredRotateException(
@@ -99,6 +107,6 @@ internal sealed class RotationKeySource
         KeyExporter.ExportToFile(Key, Path!, KeyExportFormat.Pem, publicOnly: false, Password, overwrite: false);
     }
 
-    private static RotationKey Import(string path, RotationStartOptions options, KeyAlgorithm? algorithm) =>
-        KeyImporter.FromFile(path, new KeyImportOptions { Password = options.KeyPassword, Algorithm = algorithm });
+    private static RotationKey Import(string path, RotationStartOptions options) =>
+        KeyImporter.FromFile(path, new KeyImportOptions { Password = options.KeyPassword });
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using PsCredRotate.Core.Keys;
 
 namespace PsCredRotate.Core.Rotation;
 
@@ -269,6 +270,10 @@ internal static class RotationPlanner
                 {
                     // Retired (deleted) by an interrupted run of this Complete.
                     alreadyDone.Add(new RotationStep(RotationStepKind.Delete, $"Delete credential {entry}", new[] { entry }) { Status = RotationStepStatus.AlreadyDone });
+                    if (!retiringKids.Contains(entry))
+                    {
+                        retiringKids.Add(entry);
+                    }
                 }
                 else if (!retiring.Contains(named))
                 {
@@ -277,7 +282,7 @@ internal static class RotationPlanner
             }
         }
 
-        retiringKids.AddRange(retiring.Select(RotationGuards.Name));
+        retiringKids.AddRange(retiring.Select(RotationGuards.Name).Where(k => !retiringKids.Contains(k)));
         var steps = new List<PlannedStep>();
         var detach = retiring.Where(c => c.Attached).ToList();
         if (detach.Count > 0)
@@ -378,15 +383,15 @@ internal static class RotationPlanner
     private const int KidPrefixLength = 8;
 
     /// <summary>
-    /// The default name of a rotation's new credential: "PsCredRotate {kid prefix} {date}", plus
-    /// "replaces {kid prefix},…" naming the credentials it retires. The server then remembers which
-    /// credentials the rotation retires, so a rerun after a crash between Complete's detach and its
-    /// delete still finds (by kid) the detached predecessors to delete.
+    /// The default name of a rotation's new credential: the key's name, else "PsCredRotate {kid
+    /// prefix} {date}"; followed by " replaces {kid prefix},…" naming the credentials it retires.
+    /// The server then remembers which credentials the rotation retires, so a rerun after a crash
+    /// between Complete's detach and its delete still finds (by kid) the detached predecessors.
     /// </summary>
-    public static string DefaultRotationName(string newKid, IEnumerable<string> retiringKids, DateTimeOffset now)
+    public static string DefaultRotationName(RotationKey key, IEnumerable<string> retiringKids, DateTimeOffset now)
     {
-        string name = $"PsCredRotate {Prefix(newKid)} {now:yyyy-MM-dd}";
-        var prefixes = retiringKids.Select(Prefix).Distinct().ToList();
+        string name = CredentialValidator.DefaultName(key, now);
+        var prefixes = retiringKids.Where(k => k.Length >= KidPrefixLength).Select(Prefix).Distinct().ToList();
         string withHint = name + ReplacesMarker + string.Join(",", prefixes);
         return prefixes.Count == 0 || withHint.Length > CredentialValidator.MaxNameLength ? name : withHint;
     }
@@ -395,19 +400,27 @@ internal static class RotationPlanner
     public static IEnumerable<ClientCredential> Predecessors(ClientCredentialState state, ClientCredential newCredential)
     {
         string? name = newCredential.Name;
-        int at = name is null || !name.StartsWith("PsCredRotate ", StringComparison.Ordinal) ? -1 : name.LastIndexOf(ReplacesMarker, StringComparison.Ordinal);
+        int at = name is null ? -1 : name.LastIndexOf(ReplacesMarker, StringComparison.Ordinal);
         if (at < 0)
         {
             return Enumerable.Empty<ClientCredential>();
         }
 
-        var prefixes = name!.Substring(at + ReplacesMarker.Length).Split(',');
+        string[] prefixes = name!.Substring(at + ReplacesMarker.Length).Split(',');
+        if (prefixes.Any(p => p.Length != KidPrefixLength || !p.All(IsBase64Url)))
+        {
+            return Enumerable.Empty<ClientCredential>();
+        }
+
         return state.Credentials.Where(c =>
             c.Id != newCredential.Id
             && c.Kid is { Length: >= KidPrefixLength } kid
             && prefixes.Contains(kid.Substring(0, KidPrefixLength))
             && (newCredential.CreatedAt is null || c.CreatedAt is null || c.CreatedAt <= newCredential.CreatedAt));
     }
+
+    private static bool IsBase64Url(char c) =>
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 
     private static string Prefix(string kid) => kid.Length <= KidPrefixLength ? kid : kid.Substring(0, KidPrefixLength);
 

@@ -2,14 +2,21 @@ using System.Globalization;
 
 namespace PsCredRotate.Emulator.Infrastructure;
 
-/// <summary>What one Management API request learned from the bucket; becomes the x-ratelimit-* headers.</summary>
-public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Remaining, long ResetEpochSeconds)
+/// <summary>
+/// What one Management API request learned from the bucket; becomes the x-ratelimit-* headers, and
+/// on a refusal also Retry-After (whole seconds until the next token, at least 1).
+/// </summary>
+public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Remaining, long ResetEpochSeconds, int RetryAfterSeconds = 1)
 {
     public void Apply(IHeaderDictionary headers)
     {
         headers["x-ratelimit-limit"] = Limit.ToString(CultureInfo.InvariantCulture);
         headers["x-ratelimit-remaining"] = Remaining.ToString(CultureInfo.InvariantCulture);
         headers["x-ratelimit-reset"] = ResetEpochSeconds.ToString(CultureInfo.InvariantCulture);
+        if (!Allowed)
+        {
+            headers.RetryAfter = Math.Max(1, RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
+        }
     }
 }
 
@@ -72,7 +79,7 @@ public sealed class ManagementRateLimiter
         DateTimeOffset now = _clock.UtcNow;
         int limit = Enabled ? _burst : _reportedLimit;
         double perSecond = Enabled ? _rate : limit;
-        return new RateLimitDecision(false, limit, 0, Ceiling(now.AddSeconds(limit / perSecond)));
+        return new RateLimitDecision(false, limit, 0, Ceiling(now.AddSeconds(limit / perSecond)), SecondsUntil(1 / perSecond));
     }
 
     /// <summary>Back to a full bucket (admin reset).</summary>
@@ -102,8 +109,11 @@ public sealed class ManagementRateLimiter
     {
         double missing = _burst - _tokens;
         long reset = Ceiling((now > _last ? now : _last).AddSeconds(missing / _rate));
-        return new RateLimitDecision(allowed, _burst, (int)Math.Floor(_tokens), reset);
+        return new RateLimitDecision(allowed, _burst, (int)Math.Floor(_tokens), reset, SecondsUntil(Math.Max(0, 1 - _tokens) / _rate));
     }
+
+    /// <summary>Retry-After is whole seconds: rounded up, at least 1.</summary>
+    private static int SecondsUntil(double seconds) => (int)Math.Max(1, Math.Min(int.MaxValue, Math.Ceiling(seconds)));
 
     private static long Ceiling(DateTimeOffset instant)
     {

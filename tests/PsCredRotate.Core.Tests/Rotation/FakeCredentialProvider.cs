@@ -200,9 +200,17 @@ internal sealed class FakeCredentialProvider : IClientCredentialProvider
             return true;
         });
 
+    /// <summary>Thrown by every token request when set (a request that could not be made).</summary>
+    public Exception? TestException { get; set; }
+
     public Task<ClientCredentialTestResult> TestAsync(string clientId, RotationKey key, string? audience, CancellationToken cancellationToken) =>
         Call("Test", clientId, key.Kid, cancellationToken, client =>
         {
+            if (TestException is not null)
+            {
+                throw TestException;
+            }
+
             FakeCredential? record = client.Credentials.FirstOrDefault(c => c.Kid == key.Kid);
             bool ok = key.HasPrivateKey
                 && client.Method == ClientAuthenticationMethod.PrivateKeyJwt

@@ -280,7 +280,7 @@ public class RotatorTests : RotationTestBase
         Assert.Equal(new[] { "Read" }, Operations());
         Assert.Equal(before, Provider.SnapshotText("app"));
         Assert.Equal(
-            new[] { RotationStepKind.Create, RotationStepKind.SetAttached, RotationStepKind.Verify, RotationStepKind.Verify, RotationStepKind.SetAttached, RotationStepKind.Delete },
+            new[] { RotationStepKind.Create, RotationStepKind.SetAttached, RotationStepKind.Verify, RotationStepKind.SetAttached, RotationStepKind.Delete },
             rotation.Steps.Select(s => s.Kind));
         Assert.All(rotation.Steps, s => Assert.Equal(RotationStepStatus.Planned, s.Status));
         Assert.Equal(rotation.Steps.Count, Host.Processed.Count);
@@ -552,5 +552,97 @@ public class RotatorTests : RotationTestBase
         Assert.Contains(Old.Kid, log);
         Assert.DoesNotContain("PRIVATE KEY", log);
         Assert.DoesNotContain("BEGIN", log);
+    }
+
+    [Fact]
+    public async Task A_verification_that_cannot_be_made_undoes_and_keeps_its_error()
+    {
+        SeedOne();
+        string before = Provider.SnapshotText("app");
+        Provider.TestException = new PsCredRotateException(ErrorIds.VerificationAudienceRequired, ErrorKind.InvalidArgument, "No API grant; give -Audience.", "app");
+
+        var e = await Assert.ThrowsAsync<PsCredRotateException>(() => Rotator.StartAsync(new RotationStartOptions("app") { Key = New }, None));
+
+        Assert.Equal(ErrorIds.VerificationAudienceRequired, e.ErrorId);
+        Assert.Equal(before, Provider.SnapshotText("app"));
+    }
+
+    [Fact]
+    public async Task The_new_credential_is_named_after_the_credentials_it_replaces()
+    {
+        SeedOne();
+        ClientCredentialRotation rotation = await Rotator.StartAsync(StartWith(New), None);
+        Assert.Equal($"PsCredRotate {New.Kid.Substring(0, 8)} 2026-11-29 replaces {Old.Kid.Substring(0, 8)}", rotation.NewCredential!.Name);
+    }
+
+    [Fact]
+    public async Task An_explicit_credential_name_is_kept_as_given()
+    {
+        SeedOne();
+        var options = StartWith(New);
+        options.CredentialName = "billing replaces nothing";
+        ClientCredentialRotation rotation = await Rotator.StartAsync(options, None);
+        Assert.Equal("billing replaces nothing", rotation.NewCredential!.Name);
+        await Rotator.CompleteAsync(rotation, keepPrevious: false, None);
+        Assert.Equal($"PrivateKeyJwt attached=[{New.Kid}] stored=[{New.Kid}]", Provider.KidText("app"));
+    }
+
+    [Fact]
+    public async Task Complete_without_Retire_deletes_only_the_detached_credentials_the_new_one_replaces()
+    {
+        SeedOne();
+        ClientCredential spare = Provider.Seed("app", Other, attached: false, name: "spare");
+        ClientCredentialRotation rotation = await Rotator.StartAsync(StartWith(New), None);
+        Assert.Equal(new[] { Old.Kid }, rotation.RetiringKids);
+
+        // A crash after Complete's detach, before its delete: the rerun finds the old one by the new one's name.
+        Provider.AfterCall = (_, op) =>
+        {
+            if (op == "SetAttached")
+            {
+                throw new OperationCanceledException();
+            }
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Rotator.CompleteAsync(new RotationCompleteOptions("app", New), None));
+        Provider.AfterCall = null;
+
+        ClientCredentialRotation rerun = await Rotator.CompleteAsync(new RotationCompleteOptions("app", New), None);
+
+        Assert.Equal(new[] { Old.Kid }, rerun.RetiringKids);
+        Assert.Equal($"PrivateKeyJwt attached=[{New.Kid}] stored=[{string.Join(",", new[] { Other.Kid, New.Kid }.OrderBy(k => k, StringComparer.Ordinal))}]", Provider.KidText("app"));
+        Assert.DoesNotContain(Provider.Calls, c => c.Operation == "Delete" && c.Detail == spare.Id);
+    }
+
+    [Fact]
+    public async Task Complete_takes_Retire_by_credential_id_and_reports_it_by_kid()
+    {
+        Provider.AddClient("app");
+        ClientCredential a = Provider.Seed("app", Old, attached: true);
+        Provider.Seed("app", Other, attached: true);
+        var options = StartWith(New);
+        options.Retire = new[] { a.Id };
+        await Rotator.StartAsync(options, None);
+
+        ClientCredentialRotation done = await Rotator.CompleteAsync(new RotationCompleteOptions("app", New) { Retire = new[] { a.Id } }, None);
+
+        Assert.Equal(new[] { Old.Kid }, done.RetiringKids);
+        Assert.Equal($"PrivateKeyJwt attached=[{Other.Kid},{New.Kid}] stored=[{string.Join(",", new[] { Other.Kid, New.Kid }.OrderBy(k => k, StringComparer.Ordinal))}]", Provider.KidText("app"));
+
+        // Run again: the retired one is gone, which is what was asked.
+        ClientCredentialRotation again = await Rotator.CompleteAsync(new RotationCompleteOptions("app", New) { Retire = new[] { a.Id } }, None);
+        Assert.Equal(RotationPhase.Completed, again.Phase);
+        Assert.Contains(again.Steps, s => s.Kind == RotationStepKind.Delete && s.Status == RotationStepStatus.AlreadyDone);
+    }
+
+    [Fact]
+    public async Task Complete_refuses_a_Retire_that_names_the_new_key()
+    {
+        SeedOne();
+        await Rotator.StartAsync(StartWith(New), None);
+        string before = Provider.SnapshotText("app");
+        var e = await Assert.ThrowsAsync<PsCredRotateException>(() =>
+            Rotator.CompleteAsync(new RotationCompleteOptions("app", New) { Retire = new[] { New.Kid } }, None));
+        Assert.Equal(ErrorIds.RetireIncludesNewKey, e.ErrorId);
+        Assert.Equal(before, Provider.SnapshotText("app"));
     }
 }

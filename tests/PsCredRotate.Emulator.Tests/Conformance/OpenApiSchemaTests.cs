@@ -94,6 +94,8 @@ public sealed class OpenApiSchemaTests
         await Call(HttpMethod.Get, "/clients/{id}", $"/clients/{clientId}", 200);
         await Call(HttpMethod.Patch, "/clients/{id}", $"/clients/{clientId}", 200, """{"description":"schema check"}""");
         await Call(HttpMethod.Post, "/clients/{id}/rotate-secret", $"/clients/{clientId}/rotate-secret", 200);
+        await Call(HttpMethod.Get, "/client-grants", "/client-grants", 200);
+        await Call(HttpMethod.Get, "/client-grants", "/client-grants?client_id=emulator-sample-m2m&include_totals=true&per_page=1", 200);
 
         // Client credentials.
         using RSA key = RSA.Create(2048);
@@ -154,7 +156,7 @@ public sealed class OpenApiSchemaTests
             new[]
             {
                 "DELETE /clients/{client_id}/credentials/{credential_id}", "DELETE /clients/{id}",
-                "GET /clients", "GET /clients/{client_id}/credentials", "GET /clients/{client_id}/credentials/{credential_id}", "GET /clients/{id}",
+                "GET /client-grants", "GET /clients", "GET /clients/{client_id}/credentials", "GET /clients/{client_id}/credentials/{credential_id}", "GET /clients/{id}",
                 "GET /connections", "GET /connections/{id}", "GET /connections/{id}/keys", "GET /keys/signing", "GET /keys/signing/{kid}",
                 "PATCH /clients/{client_id}/credentials/{credential_id}", "PATCH /clients/{id}",
                 "POST /clients", "POST /clients/{client_id}/credentials", "POST /clients/{id}/rotate-secret", "POST /connections/{id}/keys/rotate", "POST /keys/signing/rotate",

@@ -136,6 +136,45 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task A_429_from_the_bucket_says_in_Retry_After_how_many_seconds_until_the_next_token()
+    {
+        // Two seconds per token, one in the bucket: the second request finds it empty.
+        await using RunningEmulator emulator = await StartAsync(o =>
+        {
+            o.RateLimitPerSecond = 0.5;
+            o.RateLimitBurst = 1;
+        });
+        var ping = new Uri("api/v2/ops-test/ping", UriKind.Relative);
+        using (HttpResponseMessage ok = await emulator.Client.GetAsync(ping))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Null(ok.Headers.RetryAfter);
+        }
+
+        using HttpResponseMessage refused = await emulator.Client.GetAsync(ping);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(2), refused.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task An_injected_429_on_the_Management_API_carries_Retry_After_too()
+    {
+        await using RunningEmulator emulator = await StartAsync(o =>
+        {
+            o.RateLimitPerSecond = 10;
+            o.RateLimitBurst = 20;
+            o.Admin = true;
+        });
+        (await PutJsonAsync(emulator.Client, "_emulator/faults", "[{\"match\":\"GET /api/v2/**\",\"kind\":\"status429\",\"count\":1}]")).Dispose();
+
+        using HttpResponseMessage refused = await emulator.Client.GetAsync(new Uri("api/v2/ops-test/ping", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal("0", Header(refused, "x-ratelimit-remaining"));
+    }
+
+    [Fact]
     public void The_bucket_defaults_its_burst_to_the_rate()
     {
         var clock = new EmulatorClock();

@@ -7,7 +7,7 @@ using PsCredRotate.Emulator.Auth0.Model;
 
 namespace PsCredRotate.Emulator.Auth0.Endpoints;
 
-/// <summary>/api/v2/clients: list, get, create, update, delete, rotate-secret.</summary>
+/// <summary>/api/v2/clients: list, get, create, update, delete, rotate-secret (and /api/v2/client-grants, <see cref="ClientGrantEndpoints"/>).</summary>
 public static class ClientEndpoints
 {
     private static readonly string[] ReadScopes = { "read:clients", "read:client_keys", "read:client_credentials", "read:client_summary" };
@@ -104,6 +104,8 @@ public static class ClientEndpoints
             });
             return ApiResults.Json(rotated);
         }).AnyScope("update:client_keys");
+
+        ClientGrantEndpoints.Map(api);
     }
 
     public static string? CurrentCert(TenantState s) => s.SigningKeys.Find(k => k.Current)?.CertPem;
