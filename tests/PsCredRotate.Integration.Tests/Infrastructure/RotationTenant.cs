@@ -34,10 +34,8 @@ public sealed record ClientView(
 /// Reads the state through <c>GET /_emulator/snapshot</c> and proves keys with real token requests
 /// of its own (not through Core), so the assertions do not trust the code under test.
 /// </summary>
-public sealed partial class RotationTenant : IAsyncDisposable
+public sealed class RotationTenant : IAsyncDisposable
 {
-    private IClientCredentialProvider? _provider;
-
     private static readonly JsonSerializerOptions StateJson = new();
     private readonly string _seedPath;
 
@@ -73,11 +71,7 @@ public sealed partial class RotationTenant : IAsyncDisposable
             configure?.Invoke(o);
         });
         var tenant = new RotationTenant(server, seedPath, builder.Clients);
-        tenant.DevSetup();
-        if (tenant._provider is null)
-        {
-            tenant.Connection = await tenant.ConnectAsync(server.ManagementClientId, server.ManagementClientSecret, tenant.Requests);
-        }
+        tenant.Connection = await tenant.ConnectAsync(server.ManagementClientId, server.ManagementClientSecret, tenant.Requests);
 
         tenant.Requests.Clear();
         return tenant;
@@ -108,7 +102,7 @@ public sealed partial class RotationTenant : IAsyncDisposable
     };
 
     public ClientCredentialRotator Rotator(IRotationHost? host = null, RotationSettings? settings = null, Auth0Connection? connection = null) =>
-        new(connection?.CredentialProvider ?? _provider ?? Connection.CredentialProvider, host ?? new UnattendedRotationHost(), settings ?? FastSettings());
+        new((connection ?? Connection).CredentialProvider, host ?? new UnattendedRotationHost(), settings ?? FastSettings());
 
     public static RotationStartOptions Start(string clientId, RotationKey? key = null) => new(clientId) { Key = key, Audience = TenantSeedBuilder.Api };
 
@@ -210,8 +204,6 @@ public sealed partial class RotationTenant : IAsyncDisposable
     }
 
     public string NewKeyPath() => Path.Combine(Path.GetTempPath(), "pscredrotate-key-" + Guid.NewGuid().ToString("N") + ".pem");
-
-    partial void DevSetup();
 
     public async ValueTask DisposeAsync()
     {

@@ -62,7 +62,7 @@ public sealed class CrashTests
             then?.Invoke(step);
         };
 
-    [Theory(Skip = Needs.Auth0ClientAndEngine)]
+    [Theory]
     [InlineData("one attached")]
     [InlineData("two attached, Retire one", Skip = Needs.EngineRetireRerun)]
     [InlineData("pool full, PruneDetached")]

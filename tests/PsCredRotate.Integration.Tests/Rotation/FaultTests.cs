@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PsCredRotate.Core;
+using PsCredRotate.Core.Auth0;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Rotation;
 using PsCredRotate.Integration.Tests.Infrastructure;
@@ -52,7 +53,7 @@ public sealed class FaultTests
         return rules;
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task Two_hundred_rotations_under_20_percent_faults_converge_with_no_lockout_and_no_leftover_credential()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(
@@ -76,6 +77,9 @@ public sealed class FaultTests
         RotationKey[] extra = TestKeys.Rsa(Clients);
         _output.WriteLine($"{extra.Length} keys generated in {watch.Elapsed.TotalSeconds:F1} s");
         watch.Restart();
+        // One connection per client, as 20 runbooks would have: after a 429 a connection pauses all
+        // its callers for Retry-After, which on one shared connection would serialize the whole run.
+        Auth0Connection[] connections = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => tenant.ConnectAsync(tenant.Server.ManagementClientId, tenant.Server.ManagementClientSecret)));
         await tenant.SetFaultsAsync(Rules());
         var finalKeys = new RotationKey[Clients];
         int reruns = 0;
@@ -92,7 +96,7 @@ public sealed class FaultTests
                 {
                     try
                     {
-                        ClientCredentialRotation rotation = await tenant.Rotator().InvokeAsync(RotationTenant.Start(clientId, key), (_, _) => Task.CompletedTask, keepPrevious: false, CancellationToken.None);
+                        ClientCredentialRotation rotation = await tenant.Rotator(connection: connections[c]).InvokeAsync(RotationTenant.Start(clientId, key), (_, _) => Task.CompletedTask, keepPrevious: false, CancellationToken.None);
                         Assert.Equal(RotationPhase.Completed, rotation.Phase);
                         break;
                     }
@@ -145,6 +149,11 @@ public sealed class FaultTests
         }
 
         Assert.True(lockouts == 0 && leftovers == 0, $"{lockouts} lockouts, {leftovers} leftover credentials:\n{string.Join("\n", problems)}");
+        foreach (Auth0Connection connection in connections)
+        {
+            connection.Dispose();
+        }
+
         foreach (RotationKey key in extra)
         {
             key.Dispose();

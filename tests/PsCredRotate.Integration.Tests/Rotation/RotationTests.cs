@@ -20,7 +20,7 @@ public sealed class RotationTests
             $"No {kind} step for {kid} with status {string.Join("/", allowed)} in:\n{string.Join("\n", rotation.Steps)}");
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task Start_then_Complete_from_one_attached_credential_leaves_only_the_new_key_attached_and_deletes_the_old()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-one"));
@@ -57,7 +57,7 @@ public sealed class RotationTests
         Assert.False((await tenant.TokenAsync(client.ClientId, oldKey)).Success);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task Invoke_from_one_attached_credential_deploys_between_the_halves_and_with_KeepPrevious_keeps_the_old_detached()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-keep"));
@@ -90,7 +90,7 @@ public sealed class RotationTests
         Assert.False((await tenant.TokenAsync(client.ClientId, oldKey)).Success);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task From_two_attached_with_Retire_naming_one_the_other_stays_attached()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-two", attached: 2));
@@ -112,7 +112,7 @@ public sealed class RotationTests
         Assert.False((await tenant.TokenAsync(client.ClientId, retired)).Success);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task From_two_attached_without_Retire_it_refuses_with_SlotFull_naming_both_and_changes_nothing()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-full", attached: 2));
@@ -130,7 +130,7 @@ public sealed class RotationTests
         Assert.DoesNotContain(tenant.Requests.Requests, r => r.IsStep);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task From_two_attached_where_one_has_expired_it_needs_no_Retire_and_keeps_the_working_one_attached_until_Complete()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-expired", attached: 2));
@@ -160,7 +160,7 @@ public sealed class RotationTests
         await tenant.AssertWorksAsync(client.ClientId, started.NewKey!);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task With_four_stored_it_refuses_with_PoolFull_listing_the_detached_and_changes_nothing()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-pool", attached: 1, detached: 3));
@@ -178,7 +178,7 @@ public sealed class RotationTests
         Assert.DoesNotContain(tenant.Requests.Requests, r => r.IsStep);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task With_four_stored_and_PruneDetached_it_deletes_detached_credentials_and_rotates()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-prune", attached: 1, detached: 3));
@@ -200,7 +200,7 @@ public sealed class RotationTests
         await tenant.AssertWorksAsync(client.ClientId, rotation.NewKey!);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task A_client_on_a_secret_is_refused_with_ClientUsesClientSecret_and_changes_nothing()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddSecretClient("app-secret"));
@@ -213,7 +213,7 @@ public sealed class RotationTests
         Assert.DoesNotContain(tenant.Requests.Requests, r => r.IsStep);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task A_client_on_a_secret_is_migrated_with_AllowAuthenticationMethodSwitch_when_the_host_confirms()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddSecretClient("app-migrate"));
@@ -233,7 +233,7 @@ public sealed class RotationTests
         await tenant.AssertWorksAsync("app-migrate", rotation.NewKey!);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task A_client_on_a_secret_stays_unchanged_when_the_host_declines_the_switch()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddSecretClient("app-decline"));
@@ -251,7 +251,7 @@ public sealed class RotationTests
         Assert.DoesNotContain(tenant.Requests.Requests, r => r.IsManagementWrite);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task A_failed_verification_rolls_back_with_RotationVerificationFailed_and_the_old_key_keeps_working()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-rollback"));
@@ -282,7 +282,7 @@ public sealed class RotationTests
         await tenant.AssertWorksAsync(client.ClientId, oldKey);
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task Start_run_twice_with_the_same_KeyPath_creates_no_duplicate_and_a_rerun_of_Complete_is_a_no_op()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-rerun"));
@@ -330,7 +330,7 @@ public sealed class RotationTests
         }
     }
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task Invoke_run_twice_with_the_same_key_creates_no_duplicate_credential()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-invoke-twice"));

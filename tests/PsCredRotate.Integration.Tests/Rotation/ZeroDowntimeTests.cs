@@ -13,7 +13,7 @@ public sealed class ZeroDowntimeTests
 
     private sealed record Attempt(TimeSpan At, string Kid, bool Success, string? Error);
 
-    [Fact(Skip = Needs.Auth0ClientAndEngine)]
+    [Fact]
     public async Task A_worker_requesting_a_token_every_50_ms_never_fails_and_switches_to_the_deployed_key()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient(ClientId));
