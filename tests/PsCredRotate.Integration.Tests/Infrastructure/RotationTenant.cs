@@ -104,7 +104,12 @@ public sealed class RotationTenant : IAsyncDisposable
     public ClientCredentialRotator Rotator(IRotationHost? host = null, RotationSettings? settings = null, Auth0Connection? connection = null) =>
         new((connection ?? Connection).CredentialProvider, host ?? new UnattendedRotationHost(), settings ?? FastSettings());
 
-    public static RotationStartOptions Start(string clientId, RotationKey? key = null) => new(clientId) { Key = key, Audience = TenantSeedBuilder.Api };
+    /// <summary>Start options with the test API as audience and <paramref name="key"/>, else a pool key the client has not held (null <paramref name="key"/> and <paramref name="generate"/>: the engine generates one).</summary>
+    public RotationStartOptions Start(string clientId, RotationKey? key = null, bool generate = false) => new(clientId)
+    {
+        Key = key ?? (generate || !Clients.Any(c => c.ClientId == clientId) ? null : this[clientId].NewKey()),
+        Audience = TenantSeedBuilder.Api,
+    };
 
     public async Task<string> SnapshotTextAsync() => await Server.SnapshotTextAsync();
 

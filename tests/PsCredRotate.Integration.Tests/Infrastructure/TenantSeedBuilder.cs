@@ -9,6 +9,11 @@ public sealed class SeededClient
 {
     internal SeededClient(string clientId, string secret, string method, IReadOnlyList<RotationKey> attached, IReadOnlyList<RotationKey> detached)
     {
+        foreach (RotationKey key in attached.Concat(detached))
+        {
+            TakenKids.Add(key.Kid);
+        }
+
         ClientId = clientId;
         Secret = secret;
         Method = method;
@@ -32,6 +37,12 @@ public sealed class SeededClient
     public IEnumerable<string> AttachedKids => AttachedKeys.Select(k => k.Kid);
 
     public IEnumerable<string> DetachedKids => DetachedKeys.Select(k => k.Kid);
+
+    /// <summary>Every kid this client held or was given by <see cref="NewKey"/>.</summary>
+    public HashSet<string> TakenKids { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>A key this client has not held yet (for the rotation's new key).</summary>
+    public RotationKey NewKey() => TestKeys.Take(TakenKids);
 }
 
 /// <summary>
@@ -58,7 +69,7 @@ public sealed class TenantSeedBuilder
             throw new ArgumentOutOfRangeException(nameof(attached), "Auth0 allows 1-2 attached and at most 4 stored credentials.");
         }
 
-        RotationKey[] keys = TestKeys.Rsa(attached + detached);
+        RotationKey[] keys = TestKeys.Distinct(attached + detached, start: _seeded.Count % 6);
         RotationKey[] attachedKeys = keys.Take(attached).ToArray();
         RotationKey[] detachedKeys = keys.Skip(attached).ToArray();
         JsonObject client = ClientBody(clientId, null);

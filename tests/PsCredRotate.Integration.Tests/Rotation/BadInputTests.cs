@@ -37,7 +37,7 @@ public sealed class BadInputTests
     {
         await using RotationTenant tenant = await StartAsync();
 
-        (PsCredRotateException error, _) = await RefusedAsync(tenant, ErrorIds.ClientNotFound, RotationTenant.Start("no-such-client"));
+        (PsCredRotateException error, _) = await RefusedAsync(tenant, ErrorIds.ClientNotFound, tenant.Start("no-such-client", TestKeys.Take(new HashSet<string>())));
 
         Assert.Contains("no-such-client", error.Message, StringComparison.Ordinal);
     }
@@ -50,7 +50,7 @@ public sealed class BadInputTests
         await using RotationTenant tenant = await StartAsync();
         using RotationKey key = KeyGenerator.Generate(new KeyGenerationOptions { Algorithm = algorithm });
 
-        (_, IReadOnlyList<RecordedRequest> requests) = await RefusedAsync(tenant, ErrorIds.CredentialAlgorithmUnsupported, RotationTenant.Start(Target, key));
+        (_, IReadOnlyList<RecordedRequest> requests) = await RefusedAsync(tenant, ErrorIds.CredentialAlgorithmUnsupported, tenant.Start(Target, key));
 
         Assert.Empty(requests);
     }
@@ -67,7 +67,7 @@ public sealed class BadInputTests
             ValidFor = TimeSpan.FromDays(30),
         });
         Assert.True(key.NotAfter < DateTimeOffset.UtcNow);
-        RotationStartOptions options = RotationTenant.Start(Target, key);
+        RotationStartOptions options = tenant.Start(Target, key);
         options.ParseExpiryFromCertificate = true;
 
         (_, IReadOnlyList<RecordedRequest> requests) = await RefusedAsync(tenant, ErrorIds.CertificateExpired, options);
@@ -87,7 +87,7 @@ public sealed class BadInputTests
 
         try
         {
-            RotationStartOptions options = RotationTenant.Start(Target);
+            RotationStartOptions options = tenant.Start(Target, generate: true);
             options.KeyPath = keyPath;
 
             (_, IReadOnlyList<RecordedRequest> requests) = await RefusedAsync(tenant, ErrorIds.RsaKeyTooSmall, options);
@@ -104,7 +104,7 @@ public sealed class BadInputTests
     public async Task Generating_an_RSA_1024_key_is_refused_before_any_call()
     {
         await using RotationTenant tenant = await StartAsync();
-        RotationStartOptions options = RotationTenant.Start(Target);
+        RotationStartOptions options = tenant.Start(Target, generate: true);
         options.Generate = new KeyGenerationOptions { Algorithm = KeyAlgorithm.RS256, KeySize = 1024 };
 
         (_, IReadOnlyList<RecordedRequest> requests) = await RefusedAsync(tenant, ErrorIds.KeySizeUnsupported, options);
@@ -126,7 +126,7 @@ public sealed class BadInputTests
         using var recorder = new RequestRecorder();
         using Auth0Connection limited = await tenant.ConnectAsync(LimitedClientId, LimitedSecret, recorder);
 
-        (PsCredRotateException error, _) = await RefusedAsync(tenant, ErrorIds.InsufficientScope, RotationTenant.Start(Target), limited, recorder);
+        (PsCredRotateException error, _) = await RefusedAsync(tenant, ErrorIds.InsufficientScope, tenant.Start(Target), limited, recorder);
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
         await tenant.AssertWorksAsync(Target, tenant[Target].AttachedKeys[0]);

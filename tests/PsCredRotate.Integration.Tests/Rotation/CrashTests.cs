@@ -24,7 +24,7 @@ public sealed class CrashTests
 
     private static Task<ClientCredentialRotation> InvokeAsync(RotationTenant tenant, RotationKey key, string scenario, CancellationToken cancellationToken)
     {
-        RotationStartOptions options = RotationTenant.Start(ClientId, key);
+        RotationStartOptions options = tenant.Start(ClientId, key);
         if (scenario == "two attached, Retire one")
         {
             options.Retire = new[] { tenant[ClientId].AttachedKids.First() };
@@ -70,7 +70,7 @@ public sealed class CrashTests
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => Seed(s, scenario));
         IReadOnlyList<RotationKey> oldKeys = tenant[ClientId].AttachedKeys;
-        using RotationKey newKey = TestKeys.Rsa();
+        using RotationKey newKey = tenant[ClientId].NewKey();
         string initial = await tenant.SnapshotTextAsync();
         var violations = new ConcurrentQueue<string>();
         var changes = new ConcurrentQueue<string>();

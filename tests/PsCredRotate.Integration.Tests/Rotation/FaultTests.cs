@@ -73,10 +73,11 @@ public sealed class FaultTests
 
         // Each client alternates between its seeded key and one more (A→B→A…): a key comes back only
         // after the rotation that retired it deleted it, so every rotation adds a kid the server
-        // does not hold. Generating 200 RSA keys would dominate the run time.
-        RotationKey[] extra = TestKeys.Rsa(Clients);
-        _output.WriteLine($"{extra.Length} keys generated in {watch.Elapsed.TotalSeconds:F1} s");
+        // does not hold.
+        RotationKey[][] cycles = tenant.Clients.Select(c => new[] { c.NewKey(), c.AttachedKeys[0] }).ToArray();
+        _output.WriteLine($"keys ready in {watch.Elapsed.TotalSeconds:F1} s");
         watch.Restart();
+
         // One connection per client, as 20 runbooks would have: after a 429 a connection pauses all
         // its callers for Retry-After, which on one shared connection would serialize the whole run.
         Auth0Connection[] connections = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => tenant.ConnectAsync(tenant.Server.ManagementClientId, tenant.Server.ManagementClientSecret)));
@@ -90,13 +91,12 @@ public sealed class FaultTests
             string clientId = "app-fault-" + c.ToString("D2", CultureInfo.InvariantCulture);
             for (int round = 0; round < Rounds; round++)
             {
-                RotationKey[] cycle = { extra[c], tenant[clientId].AttachedKeys[0] };
-                RotationKey key = cycle[round % cycle.Length];
+                RotationKey key = cycles[c][round % 2];
                 for (int attempt = 1; ; attempt++)
                 {
                     try
                     {
-                        ClientCredentialRotation rotation = await tenant.Rotator(connection: connections[c]).InvokeAsync(RotationTenant.Start(clientId, key), (_, _) => Task.CompletedTask, keepPrevious: false, CancellationToken.None);
+                        ClientCredentialRotation rotation = await tenant.Rotator(connection: connections[c]).InvokeAsync(tenant.Start(clientId, key), (_, _) => Task.CompletedTask, keepPrevious: false, CancellationToken.None);
                         Assert.Equal(RotationPhase.Completed, rotation.Phase);
                         break;
                     }
@@ -154,9 +154,9 @@ public sealed class FaultTests
             connection.Dispose();
         }
 
-        foreach (RotationKey key in extra)
+        foreach (RotationKey[] cycle in cycles)
         {
-            key.Dispose();
+            cycle[0].Dispose();
         }
     }
 }

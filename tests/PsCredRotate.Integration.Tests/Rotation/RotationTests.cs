@@ -28,7 +28,7 @@ public sealed class RotationTests
         RotationKey oldKey = client.AttachedKeys[0];
         ClientCredentialRotator rotator = tenant.Rotator();
 
-        ClientCredentialRotation started = await rotator.StartAsync(RotationTenant.Start(client.ClientId), None);
+        ClientCredentialRotation started = await rotator.StartAsync(tenant.Start(client.ClientId), None);
 
         Assert.Equal(RotationPhase.Started, started.Phase);
         Assert.True(started.Verified);
@@ -66,7 +66,7 @@ public sealed class RotationTests
         var deployed = new List<(string ClientId, string Kid, bool Private, string[] AttachedThen)>();
 
         ClientCredentialRotation rotation = await tenant.Rotator().InvokeAsync(
-            RotationTenant.Start(client.ClientId),
+            tenant.Start(client.ClientId),
             async (r, ct) =>
             {
                 ClientView during = await tenant.ClientAsync(r.ClientId);
@@ -97,7 +97,7 @@ public sealed class RotationTests
         SeededClient client = tenant["app-two"];
         RotationKey retired = client.AttachedKeys[0];
         RotationKey kept = client.AttachedKeys[1];
-        RotationStartOptions options = RotationTenant.Start(client.ClientId);
+        RotationStartOptions options = tenant.Start(client.ClientId);
         options.Retire = new[] { retired.Kid };
 
         ClientCredentialRotation rotation = await tenant.Rotator().InvokeAsync(options, (_, _) => Task.CompletedTask, keepPrevious: false, None);
@@ -119,7 +119,7 @@ public sealed class RotationTests
         SeededClient client = tenant["app-full"];
         string before = await tenant.SnapshotTextAsync();
 
-        PsCredRotateException ex = await Expect.ErrorAsync(ErrorIds.SlotFull, () => tenant.Rotator().StartAsync(RotationTenant.Start(client.ClientId), None));
+        PsCredRotateException ex = await Expect.ErrorAsync(ErrorIds.SlotFull, () => tenant.Rotator().StartAsync(tenant.Start(client.ClientId), None));
 
         foreach (string kid in client.AttachedKids)
         {
@@ -141,7 +141,7 @@ public sealed class RotationTests
         Assert.False((await tenant.TokenAsync(client.ClientId, expired)).Success);
         ClientCredentialRotator rotator = tenant.Rotator();
 
-        ClientCredentialRotation started = await rotator.StartAsync(RotationTenant.Start(client.ClientId), None);
+        ClientCredentialRotation started = await rotator.StartAsync(tenant.Start(client.ClientId), None);
 
         Assert.Equal(RotationPhase.Started, started.Phase);
         ClientView middle = await tenant.ClientAsync(client.ClientId);
@@ -167,7 +167,7 @@ public sealed class RotationTests
         SeededClient client = tenant["app-pool"];
         string before = await tenant.SnapshotTextAsync();
 
-        PsCredRotateException ex = await Expect.ErrorAsync(ErrorIds.PoolFull, () => tenant.Rotator().StartAsync(RotationTenant.Start(client.ClientId), None));
+        PsCredRotateException ex = await Expect.ErrorAsync(ErrorIds.PoolFull, () => tenant.Rotator().StartAsync(tenant.Start(client.ClientId), None));
 
         foreach (string kid in client.DetachedKids)
         {
@@ -184,7 +184,7 @@ public sealed class RotationTests
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-prune", attached: 1, detached: 3));
         SeededClient client = tenant["app-prune"];
         RotationKey oldKey = client.AttachedKeys[0];
-        RotationStartOptions options = RotationTenant.Start(client.ClientId);
+        RotationStartOptions options = tenant.Start(client.ClientId);
         options.PruneDetached = true;
 
         ClientCredentialRotation rotation = await tenant.Rotator().InvokeAsync(options, (_, _) => Task.CompletedTask, keepPrevious: false, None);
@@ -207,7 +207,7 @@ public sealed class RotationTests
         string before = await tenant.SnapshotTextAsync();
         var host = new RecordingHost(confirm: true);
 
-        await Expect.ErrorAsync(ErrorIds.ClientUsesClientSecret, () => tenant.Rotator(host).StartAsync(RotationTenant.Start("app-secret"), None));
+        await Expect.ErrorAsync(ErrorIds.ClientUsesClientSecret, () => tenant.Rotator(host).StartAsync(tenant.Start("app-secret"), None));
 
         Assert.Equal(before, await tenant.SnapshotTextAsync());
         Assert.DoesNotContain(tenant.Requests.Requests, r => r.IsStep);
@@ -218,7 +218,7 @@ public sealed class RotationTests
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddSecretClient("app-migrate"));
         var host = new RecordingHost(confirm: true);
-        RotationStartOptions options = RotationTenant.Start("app-migrate");
+        RotationStartOptions options = tenant.Start("app-migrate");
         options.AllowAuthenticationMethodSwitch = true;
 
         ClientCredentialRotation rotation = await tenant.Rotator(host).InvokeAsync(options, (_, _) => Task.CompletedTask, keepPrevious: false, None);
@@ -239,7 +239,7 @@ public sealed class RotationTests
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddSecretClient("app-decline"));
         string before = await tenant.SnapshotTextAsync();
         var host = new RecordingHost(confirm: false);
-        RotationStartOptions options = RotationTenant.Start("app-decline");
+        RotationStartOptions options = tenant.Start("app-decline");
         options.AllowAuthenticationMethodSwitch = true;
 
         ClientCredentialRotation rotation = await tenant.Rotator(host).StartAsync(options, None);
@@ -257,13 +257,13 @@ public sealed class RotationTests
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-rollback"));
         SeededClient client = tenant["app-rollback"];
         RotationKey oldKey = client.AttachedKeys[0];
-        using RotationKey newKey = TestKeys.Rsa();
+        using RotationKey newKey = client.NewKey();
         await tenant.RefuseKidAsync(newKey.Kid);
         string shapeBefore = (await tenant.ClientAsync(client.ClientId)).Shape;
         int deploys = 0;
 
         await Expect.ErrorAsync(ErrorIds.RotationVerificationFailed, () => tenant.Rotator().InvokeAsync(
-            RotationTenant.Start(client.ClientId, newKey),
+            tenant.Start(client.ClientId, newKey),
             (_, _) =>
             {
                 deploys++;
@@ -290,14 +290,14 @@ public sealed class RotationTests
         string keyPath = tenant.NewKeyPath();
         try
         {
-            RotationStartOptions options = RotationTenant.Start(client.ClientId);
+            RotationStartOptions options = tenant.Start(client.ClientId, generate: true);
             options.KeyPath = keyPath;
             ClientCredentialRotation first = await tenant.Rotator().StartAsync(options, None);
             Assert.True(File.Exists(keyPath));
             string shapeAfterFirst = (await tenant.ClientAsync(client.ClientId)).Shape;
             tenant.Requests.Clear();
 
-            RotationStartOptions again = RotationTenant.Start(client.ClientId);
+            RotationStartOptions again = tenant.Start(client.ClientId, generate: true);
             again.KeyPath = keyPath;
             ClientCredentialRotation second = await tenant.Rotator().StartAsync(again, None);
 
@@ -335,12 +335,12 @@ public sealed class RotationTests
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-invoke-twice"));
         SeededClient client = tenant["app-invoke-twice"];
-        using RotationKey newKey = TestKeys.Rsa();
+        using RotationKey newKey = client.NewKey();
 
-        ClientCredentialRotation first = await tenant.Rotator().InvokeAsync(RotationTenant.Start(client.ClientId, newKey), (_, _) => Task.CompletedTask, keepPrevious: false, None);
+        ClientCredentialRotation first = await tenant.Rotator().InvokeAsync(tenant.Start(client.ClientId, newKey), (_, _) => Task.CompletedTask, keepPrevious: false, None);
         string snapshot = await tenant.SnapshotTextAsync();
         tenant.Requests.Clear();
-        ClientCredentialRotation second = await tenant.Rotator().InvokeAsync(RotationTenant.Start(client.ClientId, newKey), (_, _) => Task.CompletedTask, keepPrevious: false, None);
+        ClientCredentialRotation second = await tenant.Rotator().InvokeAsync(tenant.Start(client.ClientId, newKey), (_, _) => Task.CompletedTask, keepPrevious: false, None);
 
         Assert.Equal(RotationPhase.Completed, first.Phase);
         Assert.Equal(RotationPhase.Completed, second.Phase);

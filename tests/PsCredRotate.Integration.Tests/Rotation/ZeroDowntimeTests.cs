@@ -48,7 +48,7 @@ public sealed class ZeroDowntimeTests
         {
             await WaitForAsync(() => attempts.Count(a => a.Kid == oldKid) >= 3);
             TimeSpan started = clock.Elapsed;
-            RotationStartOptions options = RotationTenant.Start(ClientId);
+            RotationStartOptions options = tenant.Start(ClientId);
             options.KeyPath = keyPath;
             TimeSpan? deployedAt = null;
 
