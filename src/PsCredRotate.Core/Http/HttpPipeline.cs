@@ -207,12 +207,18 @@ internal sealed class HttpPipeline : IDisposable
             Release(ticket);
             throw;
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException)
         {
             Release(ticket);
             bool notSent = NothingWasSent(ex);
             log.Verbose($"{request.Method.Method} {request.Path}: no answer ({ex.GetBaseException().Message}).");
             return new Attempt(null, ApiErrors.Unreachable(request, _baseUri, ex), null, notSent);
+        }
+        catch
+        {
+            // Whatever else went wrong, the reservation must not stay taken.
+            Release(ticket);
+            throw;
         }
 
         using (response)

@@ -9,8 +9,10 @@ namespace PsCredRotate.Core.Http;
 /// more than the server says is left: a request reserves one unit of budget before it is sent;
 /// every answer's x-ratelimit-remaining, less every request that answer cannot have counted
 /// (those in flight when it was sent and those sent after it), becomes the budget when that is
-/// more than what is left locally; once the budget is spent and nothing is in flight, it waits
-/// for x-ratelimit-reset, the instant the server's bucket is full again. Until the first answer
+/// more than what is left locally. Once the budget is spent, the gate waits until everything in
+/// flight is answered; from that instant the bucket refills at least linearly to full by
+/// x-ratelimit-reset (the latest seen), so it lets requests go at limit ÷ (reset − then) per
+/// second, and past the reset it starts again from a full budget. Until the first answer
 /// with the headers, one request at a time. After a 429 everyone waits for Retry-After (else the
 /// reset instant). <see cref="Auth0.Auth0ConnectionOptions.MaxRequestsPerSecond"/> adds a fixed
 /// ceiling: requests start at least 1/rate apart.
@@ -40,6 +42,9 @@ internal sealed class RateLimitGate
     private bool _headerless;
     private int _limit;
     private int _budget;
+    private DateTimeOffset? _anchor;
+    private DateTimeOffset _anchorFull;
+    private int _anchorGrants;
 
     public RateLimitGate(Func<DateTimeOffset> clock, Func<TimeSpan, CancellationToken, Task> delay, double? maxRequestsPerSecond)
     {
@@ -112,19 +117,43 @@ internal sealed class RateLimitGate
                 {
                     ticket = Grant(now, out slotWait);
                 }
-                else if (_inFlight > 0)
+                else if (_inFlight == 0 && now >= _resetAt + ResetMargin)
                 {
-                    changed = _changed.Task;
-                }
-                else if (now < _resetAt + ResetMargin)
-                {
-                    wait = _resetAt + ResetMargin - now;
+                    // Nothing in flight and the latest reset instant passed: the server's bucket is full.
+                    _budget = _limit;
+                    _anchor = null;
+                    ticket = Grant(now, out slotWait);
                 }
                 else
                 {
-                    // Nothing in flight and the reset instant passed: the server's bucket is full.
-                    _budget = _limit;
-                    ticket = Grant(now, out slotWait);
+                    if (_inFlight == 0 && (_anchor is null || now >= _anchorFull))
+                    {
+                        // Everything sent has been answered, so the latest reset instant counts all of
+                        // it: from here the bucket refills at least linearly to full by then.
+                        _anchor = now;
+                        _anchorFull = _resetAt + ResetMargin;
+                        _anchorGrants = 0;
+                    }
+
+                    if (_anchor is DateTimeOffset anchor && Refilled(anchor, now) - _anchorGrants >= 1)
+                    {
+                        ticket = Grant(now, out slotWait);
+                    }
+                    else if (_anchor is DateTimeOffset start && now < _anchorFull)
+                    {
+                        // The instant the refill covers one more request.
+                        double share = (_anchorGrants + 1) / (double)Math.Max(1, _limit);
+                        DateTimeOffset next = start + TimeSpan.FromTicks((long)Math.Ceiling((_anchorFull - start).Ticks * share));
+                        wait = next > now ? next - now : TimeSpan.FromMilliseconds(1);
+                        if (_inFlight > 0)
+                        {
+                            changed = _changed.Task;
+                        }
+                    }
+                    else
+                    {
+                        changed = _changed.Task;
+                    }
                 }
             }
 
@@ -146,7 +175,13 @@ internal sealed class RateLimitGate
                 return ticket;
             }
 
-            if (changed is not null)
+            if (changed is not null && wait > TimeSpan.Zero)
+            {
+                // An answer may raise the budget before the refill allows the next request.
+                await Task.WhenAny(WaitAsync(changed, cancellationToken), _delay(wait > MaxWait ? MaxWait : wait, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            else if (changed is not null)
             {
                 await WaitAsync(changed, cancellationToken).ConfigureAwait(false);
             }
@@ -248,9 +283,25 @@ internal sealed class RateLimitGate
             _budget--;
         }
 
+        if (_anchor is not null)
+        {
+            _anchorGrants++;
+        }
+
         var ticket = new Ticket(++_sent, _inFlight);
         _inFlight++;
         return ticket;
+    }
+
+    /// <summary>
+    /// Requests the bucket has refilled for since <paramref name="anchor"/>, at the slowest refill
+    /// that still reaches full by the reset instant: limit × elapsed ÷ (reset − anchor).
+    /// </summary>
+    private int Refilled(DateTimeOffset anchor, DateTimeOffset now)
+    {
+        double span = (_anchorFull - anchor).TotalMilliseconds;
+        double share = span <= 0 ? 1 : Math.Min(1, (now - anchor).TotalMilliseconds / span);
+        return (int)Math.Floor(_limit * share);
     }
 
     private static DateTimeOffset Clamp(DateTimeOffset instant, DateTimeOffset now) =>

@@ -14,6 +14,21 @@ namespace PsCredRotate.Core.Rotation;
 /// key's kid, so a run interrupted anywhere can be run again and converges; no moment has 0 or more
 /// than <see cref="CredentialPolicy.MaxAttached"/> credentials attached.
 /// </summary>
+/// <remarks>
+/// <para>Order of the private_key_jwt PATCHes. Start: one PATCH that lists the working credentials
+/// plus the new one ([old] → [old, new]). When both slots are taken the same single PATCH swaps one
+/// out ([a, b] → [b, new]): an expired one if there is one (it signs nothing), else the one named in
+/// Retire, so a working credential stays attached throughout and the list never holds 0 or 3.
+/// Complete: one PATCH down to the new one and the credentials kept ([old, new] → [new]), then one
+/// DELETE per retired credential. Undo: one PATCH back to the original list (or the switch back to
+/// the secret), then the DELETE of the new credential.</para>
+/// <para>Calls per rotation from one attached credential with an explicit audience: Start = read
+/// (GET client + GET credentials), POST, PATCH, token; Complete = PATCH, DELETE (inside Invoke it
+/// reuses Start's last answers and verification when younger than
+/// <see cref="RotationSettings.ReverifyAfter"/>; standalone it reads and verifies again).</para>
+/// <para>The new credential's default name records the kid prefixes it replaces, so a rerun after
+/// a crash between Complete's PATCH and its DELETE still finds the detached predecessors.</para>
+/// </remarks>
 public sealed class ClientCredentialRotator
 {
     public ClientCredentialRotator(IClientCredentialProvider provider, IRotationHost host, RotationSettings? settings = null)
@@ -110,7 +125,10 @@ public sealed class ClientCredentialRotator
             throw new ArgumentNullException(nameof(deploy));
         }
 
-        Run run = await StartCoreAsync(options, cancellationToken, retiredMayStayDetached: keepPrevious).ConfigureAwait(false);
+        RotationStepKind[] completeNeeds = keepPrevious
+            ? new[] { RotationStepKind.SetAttached }
+            : new[] { RotationStepKind.SetAttached, RotationStepKind.Delete };
+        Run run = await StartCoreAsync(options, cancellationToken, keepPrevious, completeNeeds).ConfigureAwait(false);
         ClientCredentialRotation rotation = run.Rotation;
         if (Host.WhatIf && rotation.Phase == RotationPhase.Planned)
         {
@@ -160,7 +178,7 @@ public sealed class ClientCredentialRotator
 
     // ================================================================ Start
 
-    private async Task<Run> StartCoreAsync(RotationStartOptions options, CancellationToken cancellationToken, bool retiredMayStayDetached = false)
+    private async Task<Run> StartCoreAsync(RotationStartOptions options, CancellationToken cancellationToken, bool retiredMayStayDetached = false, params RotationStepKind[] permissionsAfterStart)
     {
         if (options is null)
         {
@@ -241,6 +259,15 @@ public sealed class ClientCredentialRotator
             return run;
         }
 
+        // A created credential may have to be deleted again (rollback), so creating needs deleting too.
+        var startNeeds = plan.Select(p => p.Kind).Concat(permissionsAfterStart).ToList();
+        if (startNeeds.Contains(RotationStepKind.Create))
+        {
+            startNeeds.Add(RotationStepKind.Delete);
+        }
+
+        EnsurePermitted(startNeeds);
+
         if (switchesMethod && !Host.ShouldContinue(RotationGuards.SwitchExplanation(state) + " Switch it to private_key_jwt now?", "Switch the authentication method"))
         {
             PlannedStep attach = plan.First(s => s.Kind == RotationStepKind.SetAttached);
@@ -258,7 +285,21 @@ public sealed class ClientCredentialRotator
             Host.Verbose($"Wrote the new private key {key.Kid} to '{source.Path}' (owner-only).");
         }
 
-        if (!await ApplyAsync(run, state, s => RotationPlanner.PlanStart(s, intent, Policy), proposal).ConfigureAwait(false))
+        bool applied;
+        try
+        {
+            applied = await ApplyAsync(run, state, s => RotationPlanner.PlanStart(s, intent, Policy), proposal).ConfigureAwait(false);
+        }
+        catch (PsCredRotateException e)
+        {
+            // Refused half-way (a permission, a limit reached meanwhile): take back what this run made.
+            run.State = null;
+            string undo = await UndoAfterFailureAsync(run).ConfigureAwait(false);
+            Host.Verbose($"Client '{options.ClientId}': the rotation stopped with {e.ErrorId}. {undo}");
+            throw;
+        }
+
+        if (!applied)
         {
             return run;
         }
@@ -326,6 +367,7 @@ public sealed class ClientCredentialRotator
             return rotation;
         }
 
+        EnsurePermitted(plan.Select(p => p.Kind));
         if (!reuse)
         {
             ClientCredentialTestResult result = await VerifyAsync(run, key, rotation.Audience).ConfigureAwait(false);
@@ -388,6 +430,7 @@ public sealed class ClientCredentialRotator
             return false;
         }
 
+        EnsurePermitted(plan.Select(p => p.Kind));
         if (!await ApplyAsync(run, state, planUndo, null).ConfigureAwait(false))
         {
             return false;
@@ -532,6 +575,18 @@ public sealed class ClientCredentialRotator
         if (wait && Settings.TransientRetryDelay > TimeSpan.Zero)
         {
             await Task.Delay(Settings.TransientRetryDelay, run.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void EnsurePermitted(IEnumerable<RotationStepKind> kinds)
+    {
+        if (Provider is IClientCredentialPermissionCheck check)
+        {
+            var needed = kinds.Distinct().ToList();
+            if (needed.Count > 0)
+            {
+                check.EnsurePermitted(needed);
+            }
         }
     }
 

@@ -129,13 +129,14 @@ public sealed class RateLimitGateTests
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(2, handler.Count);
-        // Retry-After (1 s), then the rest of the way to x-ratelimit-reset (+ margin): the bucket is full only then.
+        // Retry-After (1 s); then the bucket refills at least linearly to full (20) by the reset (+ margin),
+        // so one request is allowed 1/20 of the remaining 1.1 s later.
         Assert.Equal(TimeSpan.FromSeconds(1), waits[0]);
-        Assert.Equal(TimeSpan.FromSeconds(2) + RateLimitGate.ResetMargin, waits.Aggregate(TimeSpan.Zero, (a, b) => a + b));
+        Assert.Equal(TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(55), waits.Aggregate(TimeSpan.Zero, (a, b) => a + b));
     }
 
     [Fact]
-    public async Task A_spent_budget_waits_for_the_reset_instant_when_nothing_is_in_flight()
+    public async Task A_spent_budget_lets_requests_go_as_fast_as_the_slowest_refill_that_is_full_at_the_reset()
     {
         DateTimeOffset now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
         var waits = new List<TimeSpan>();
@@ -152,11 +153,29 @@ public sealed class RateLimitGateTests
         gate.Complete(second, new RateLimitHeaders(5, 0, now.AddSeconds(3), null), rateLimited: false, answered: true);
         Assert.Empty(waits);
 
+        // Limit 5, full by reset + margin (3.1 s): one request per 0.62 s.
         RateLimitGate.Ticket third = await gate.AcquireAsync(CancellationToken.None);
+        RateLimitGate.Ticket fourth = await gate.AcquireAsync(CancellationToken.None);
 
-        Assert.Equal(new[] { TimeSpan.FromSeconds(3) + RateLimitGate.ResetMargin }, waits);
-        Assert.Equal(4, gate.Remaining);
+        Assert.Equal(new[] { TimeSpan.FromMilliseconds(620), TimeSpan.FromMilliseconds(620) }, waits);
         gate.Complete(third, null, rateLimited: false);
+        gate.Complete(fourth, null, rateLimited: false);
+    }
+
+    [Fact]
+    public async Task Past_the_reset_instant_with_nothing_in_flight_the_whole_limit_is_available_again()
+    {
+        DateTimeOffset now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var gate = new RateLimitGate(() => now, (_, _) => Task.CompletedTask, null);
+        RateLimitGate.Ticket first = await gate.AcquireAsync(CancellationToken.None);
+        gate.Complete(first, new RateLimitHeaders(5, 0, now.AddSeconds(3), null), rateLimited: false, answered: true);
+        Assert.Equal(0, gate.Remaining);
+
+        now = now.AddSeconds(4);
+        RateLimitGate.Ticket second = await gate.AcquireAsync(CancellationToken.None);
+
+        Assert.Equal(4, gate.Remaining);
+        gate.Complete(second, null, rateLimited: false);
     }
 
     [Fact]
@@ -211,6 +230,34 @@ public sealed class RateLimitGateTests
         }
 
         Assert.Equal(new[] { TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500) }, waits);
+    }
+
+    [Fact]
+    public async Task A_request_that_fails_unexpectedly_gives_its_reservation_back()
+    {
+        int calls = 0;
+        var handler = new FakeHandler((_, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                HttpResponseMessage first = FakeHandler.Json(HttpStatusCode.OK, "[]");
+                first.Headers.Add("x-ratelimit-limit", "10");
+                first.Headers.Add("x-ratelimit-remaining", "9");
+                first.Headers.Add("x-ratelimit-reset", DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+                return Task.FromResult(first);
+            }
+
+            return Task.FromException<HttpResponseMessage>(new InvalidOperationException("handler bug"));
+        });
+        using var pipeline = new HttpPipeline(Base, new HttpPipelineOptions { Handler = handler });
+        await pipeline.SendAsync(new ApiRequest(HttpMethod.Get, "/api/v2/a") { RateLimited = true }, CancellationToken.None);
+
+        for (int i = 0; i < 12; i++)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.SendAsync(new ApiRequest(HttpMethod.Get, "/api/v2/a") { RateLimited = true }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal(13, calls);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal sealed record FakeCall(int Number, string Operation, string ClientId, s
 /// deleting an attached credential refused, attaching an unknown id refused. It records every call,
 /// checks the attached count after every change, and can inject faults and run a hook after each call.
 /// </summary>
-internal sealed class FakeCredentialProvider : IClientCredentialProvider
+internal sealed class FakeCredentialProvider : IClientCredentialProvider, IClientCredentialPermissionCheck
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, FakeClient> _clients = new(StringComparer.Ordinal);
@@ -54,6 +54,40 @@ internal sealed class FakeCredentialProvider : IClientCredentialProvider
 
     /// <summary>Runs after every call that reached the server (number, operation), e.g. to cancel the caller.</summary>
     public Action<int, string>? AfterCall { get; set; }
+
+    /// <summary>Operations the server answers with 403 (a missing scope), checked at call time.</summary>
+    public HashSet<string> Forbidden { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When true, <see cref="EnsurePermitted"/> refuses step kinds that need a <see cref="Forbidden"/> operation (like a token's scopes).</summary>
+    public bool ChecksPermissions { get; set; }
+
+    /// <summary>Every kind list the engine asked about.</summary>
+    public List<IReadOnlyCollection<RotationStepKind>> PermissionChecks { get; } = new();
+
+    public void EnsurePermitted(IReadOnlyCollection<RotationStepKind> steps)
+    {
+        PermissionChecks.Add(steps);
+        if (!ChecksPermissions)
+        {
+            return;
+        }
+
+        foreach (RotationStepKind kind in steps)
+        {
+            string operation = kind switch
+            {
+                RotationStepKind.Create => "Add",
+                RotationStepKind.SetAttached => "SetAttached",
+                RotationStepKind.RestoreAuthenticationMethod => "Restore",
+                RotationStepKind.Prune or RotationStepKind.Delete => "Delete",
+                _ => "Test",
+            };
+            if (Forbidden.Contains(operation))
+            {
+                throw new PsCredRotateException(ErrorIds.InsufficientScope, ErrorKind.PermissionDenied, $"The connection may not {operation} (scope missing).", operation);
+            }
+        }
+    }
 
     /// <summary>Kids the token endpoint refuses (like the emulator's token-refusals hook).</summary>
     public HashSet<string> RefusedKids { get; } = new(StringComparer.Ordinal);
@@ -237,6 +271,11 @@ internal sealed class FakeCredentialProvider : IClientCredentialProvider
             number = Calls.Count + 1;
             Calls.Add(new FakeCall(number, operation, clientId, detail));
             fault = Faults(number, operation);
+            if (Forbidden.Contains(operation))
+            {
+                throw new ApiException(ErrorIds.InsufficientScope, ErrorKind.PermissionDenied, $"403: Insufficient scope for {operation}.", operation, "/fake", 403, "insufficient_scope", "Insufficient scope");
+            }
+
             if (fault == Fault.Before)
             {
                 throw Transient(operation);

@@ -152,4 +152,55 @@ public class RotationResilienceTests : RotationTestBase
         Assert.InRange(after, 50, int.MaxValue);
         AssertNoLockoutAndNoOverflow();
     }
+
+    [Fact]
+    public async Task One_rotator_runs_many_clients_at_once()
+    {
+        var clients = Enumerable.Range(0, 24).Select(i => "bulk" + i).ToList();
+        foreach (string id in clients)
+        {
+            Provider.AddClient(id);
+            Provider.Seed(id, Old, attached: true);
+        }
+
+        ClientCredentialRotation[] results = await Task.WhenAll(clients.Select(id => Task.Run(() =>
+            Rotator.InvokeAsync(new RotationStartOptions(id) { Key = New, Audience = "https://api.example" }, async (_, _) => await Task.Yield(), keepPrevious: false, CancellationToken.None))));
+
+        Assert.All(results, r => Assert.Equal(RotationPhase.Completed, r.Phase));
+        Assert.All(clients, id => Assert.Equal($"PrivateKeyJwt attached=[{New.Kid}] stored=[{New.Kid}]", Provider.KidText(id)));
+        Assert.Equal(clients.Count * 5, Provider.ManagementCalls());
+        AssertNoLockoutAndNoOverflow();
+    }
+
+    [Fact]
+    public async Task A_Start_interrupted_after_any_call_is_finished_by_Start_again_then_a_standalone_Complete()
+    {
+        SeedOne();
+        await Rotator.StartAsync(new RotationStartOptions("app") { Key = New }, CancellationToken.None);
+        int calls = Provider.Calls.Count;
+        for (int n = 1; n < calls; n++)
+        {
+            Provider = new FakeCredentialProvider { Clock = () => Now };
+            Rotator = new ClientCredentialRotator(Provider, Host, Settings);
+            SeedOne();
+            using var cts = new CancellationTokenSource();
+            int cancelAt = n;
+            Provider.AfterCall = (number, _) =>
+            {
+                if (number == cancelAt)
+                {
+                    cts.Cancel();
+                }
+            };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Rotator.StartAsync(new RotationStartOptions("app") { Key = New }, cts.Token));
+            Provider.AfterCall = null;
+
+            ClientCredentialRotation started = await Rotator.StartAsync(new RotationStartOptions("app") { Key = New }, CancellationToken.None);
+            Assert.Equal(RotationPhase.Started, started.Phase);
+            await Rotator.CompleteAsync(new RotationCompleteOptions("app", New), CancellationToken.None);
+
+            Assert.Equal($"PrivateKeyJwt attached=[{New.Kid}] stored=[{New.Kid}]", Provider.KidText("app"));
+            AssertNoLockoutAndNoOverflow();
+        }
+    }
 }

@@ -645,4 +645,34 @@ public class RotatorTests : RotationTestBase
         Assert.Equal(ErrorIds.RetireIncludesNewKey, e.ErrorId);
         Assert.Equal(before, Provider.SnapshotText("app"));
     }
+
+    [Fact]
+    public async Task A_provider_that_knows_its_permissions_refuses_the_rotation_before_any_write()
+    {
+        SeedOne();
+        string before = Provider.SnapshotText("app");
+        Provider.ChecksPermissions = true;
+        Provider.Forbidden.Add("SetAttached");
+
+        var e = await Assert.ThrowsAsync<PsCredRotateException>(() => Rotator.InvokeAsync(StartWith(New), (_, _) => Task.CompletedTask, false, None));
+
+        Assert.Equal(ErrorIds.InsufficientScope, e.ErrorId);
+        Assert.Equal(new[] { "Read" }, Operations());
+        Assert.Equal(before, Provider.SnapshotText("app"));
+        Assert.Contains(RotationStepKind.Delete, Provider.PermissionChecks.Single());
+    }
+
+    [Fact]
+    public async Task A_permission_refused_half_way_rolls_back_what_the_run_created()
+    {
+        SeedOne();
+        string before = Provider.SnapshotText("app");
+        Provider.Forbidden.Add("SetAttached");
+
+        var e = await Assert.ThrowsAsync<ApiException>(() => Rotator.StartAsync(StartWith(New), None));
+
+        Assert.Equal(ErrorIds.InsufficientScope, e.ErrorId);
+        Assert.Equal(new[] { "Read", "Add", "SetAttached", "Read", "Delete" }, Operations());
+        Assert.Equal(before, Provider.SnapshotText("app"));
+    }
 }

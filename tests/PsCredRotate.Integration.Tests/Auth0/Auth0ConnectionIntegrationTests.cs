@@ -184,4 +184,71 @@ public sealed class Auth0ConnectionIntegrationTests
         Assert.Equal(Auth0Emulator.SampleClientId, state.ClientId);
         Assert.NotEqual(first, connection.TokenExpiresAt);
     }
+
+    [Fact]
+    public async Task A_tenant_nobody_listens_on_is_ApiUnreachable()
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        using Auth0Connection connection = Auth0Connection.Create(new Auth0ConnectionOptions
+        {
+            Domain = "http://127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ClientId = "c",
+            ClientSecret = SecureStrings.FromString("s"),
+            MaxRetries = 0,
+        });
+
+        ApiException ex = await Assert.ThrowsAsync<ApiException>(() => connection.ConnectAsync(CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ApiUnreachable, ex.ErrorId);
+        Assert.Null(ex.StatusCode);
+        Assert.NotNull(ex.InnerException);
+    }
+
+    [Fact]
+    public async Task An_answer_slower_than_the_timeout_is_ApiTimeout()
+    {
+        await using EmulatorServer server = await EmulatorServer.StartAsync();
+        using Auth0Connection connection = await Auth0Emulator.ConnectAsync(server, o =>
+        {
+            o.Timeout = TimeSpan.FromSeconds(3);
+            o.MaxRetries = 0;
+        });
+        await Auth0Emulator.PutFaultsAsync(server, "[{\"match\":\"GET /api/v2/clients/*\",\"kind\":\"latency\",\"latencyMs\":15000}]");
+
+        ApiException ex = await Assert.ThrowsAsync<ApiException>(() => connection.Management.GetClientAsync(Auth0Emulator.SampleClientId, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ApiTimeout, ex.ErrorId);
+        Assert.Equal("/api/v2/clients/" + Auth0Emulator.SampleClientId, ex.Path);
+    }
+
+    [Fact]
+    public async Task A_server_error_on_a_read_is_retried_and_the_read_succeeds()
+    {
+        await using EmulatorServer server = await EmulatorServer.StartAsync();
+        using Auth0Connection connection = await Auth0Emulator.ConnectAsync(server, o => o.MaxRetries = 2);
+        await Auth0Emulator.PutFaultsAsync(server, "[{\"match\":\"GET /api/v2/clients/*\",\"kind\":\"status503\",\"count\":1}]");
+
+        Auth0Client client = await connection.Management.GetClientAsync(Auth0Emulator.SampleClientId, CancellationToken.None);
+
+        Assert.Equal(Auth0Emulator.SampleClientId, client.ClientId);
+    }
+
+    [Fact]
+    public async Task MaxRequestsPerSecond_spaces_the_calls()
+    {
+        await using EmulatorServer server = await EmulatorServer.StartAsync();
+        using Auth0Connection connection = await Auth0Emulator.ConnectAsync(server, o => o.MaxRequestsPerSecond = 5);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Task.WhenAll(Enumerable.Range(0, 11).Select(_ => connection.Management.GetClientAsync(Auth0Emulator.SampleClientId, CancellationToken.None)));
+
+        // 11 calls at most 5 per second: the last starts at least 2 s after the first.
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.9), watch.Elapsed.ToString());
+    }
 }
