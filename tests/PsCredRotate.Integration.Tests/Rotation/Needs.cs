@@ -3,9 +3,6 @@ namespace PsCredRotate.Integration.Tests.Rotation;
 /// <summary>Skip reasons: engine gaps these tests found (branch engine), until fixed.</summary>
 internal static class Needs
 {
-    /// <summary>Engine gap: without the scopes for PATCH /clients the Start creates the credential, then gets 403 on the attach and leaves the new credential behind.</summary>
-    public const string EngineUndoOnRefusal = "engine: a Start refused at the attach (403 insufficient_scope) leaves the credential it created (expected: nothing changed)";
-
     /// <summary>Engine gap found by the crash test: interrupted right after the final DELETE, the rerun with the same -Retire throws RetireCredentialNotAttached (the retired credential is gone) instead of reporting the rotation complete.</summary>
     public const string EngineRetireRerun = "engine: a rerun after the final DELETE refuses its own -Retire (RetireCredentialNotAttached) although the rotation is complete";
 }
