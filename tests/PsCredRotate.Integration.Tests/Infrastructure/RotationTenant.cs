@@ -201,6 +201,20 @@ public sealed class RotationTenant : IAsyncDisposable
         return (false, $"{(int)response.StatusCode} {body?["error"]} {body?["error_description"]}");
     }
 
+    /// <summary>A real token request with the client's secret (client_secret_post): true when a token was issued.</summary>
+    public async Task<bool> SecretWorksAsync(string clientId, string secret)
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
+            ["audience"] = TenantSeedBuilder.Api,
+        });
+        using HttpResponseMessage response = await Server.Admin.PostAsync(new Uri(Server.BaseAddress, "oauth/token"), form);
+        return response.IsSuccessStatusCode;
+    }
+
     /// <summary>Asserts that <paramref name="key"/> gets a real token for the client.</summary>
     public async Task AssertWorksAsync(string clientId, RotationKey key)
     {

@@ -102,6 +102,31 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task An_EC_key_in_the_KeyPath_file_is_refused_before_any_call()
+    {
+        await using RotationTenant tenant = await StartAsync();
+        string keyPath = tenant.NewKeyPath();
+        using (ECDsa ec = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(keyPath, ec.ExportPkcs8PrivateKeyPem());
+        }
+
+        try
+        {
+            RotationStartOptions options = tenant.Start(Target, generate: true);
+            options.KeyPath = keyPath;
+
+            (_, IReadOnlyList<RecordedRequest> requests) = await RefusedAsync(tenant, ErrorIds.CredentialAlgorithmUnsupported, options);
+
+            Assert.Empty(requests);
+        }
+        finally
+        {
+            File.Delete(keyPath);
+        }
+    }
+
+    [Fact]
     public async Task Generating_an_RSA_1024_key_is_refused_before_any_call()
     {
         await using RotationTenant tenant = await StartAsync();

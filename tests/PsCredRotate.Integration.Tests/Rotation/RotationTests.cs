@@ -218,6 +218,7 @@ public sealed class RotationTests
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddSecretClient("app-migrate"));
         var host = new RecordingHost(confirm: true);
+        Assert.True(await tenant.SecretWorksAsync("app-migrate", tenant["app-migrate"].Secret));
         RotationStartOptions options = tenant.Start("app-migrate");
         options.AllowAuthenticationMethodSwitch = true;
 
@@ -231,6 +232,7 @@ public sealed class RotationTests
         Assert.Equal(new[] { rotation.NewKid }, after.AttachedKids);
         Assert.Equal(new[] { rotation.NewKid }, after.StoredKids);
         await tenant.AssertWorksAsync("app-migrate", rotation.NewKey!);
+        Assert.False(await tenant.SecretWorksAsync("app-migrate", tenant["app-migrate"].Secret));
     }
 
     [Fact]
@@ -249,6 +251,7 @@ public sealed class RotationTests
         Assert.NotEmpty(host.Continued);
         Assert.Equal(before, await tenant.SnapshotTextAsync());
         Assert.DoesNotContain(tenant.Requests.Requests, r => r.IsManagementWrite);
+        Assert.True(await tenant.SecretWorksAsync("app-decline", tenant["app-decline"].Secret));
     }
 
     [Fact]
