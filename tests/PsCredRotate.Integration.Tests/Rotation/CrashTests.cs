@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PsCredRotate.Core;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Rotation;
 using PsCredRotate.Integration.Tests.Infrastructure;
@@ -22,9 +23,18 @@ public sealed class CrashTests
         _output = output;
     }
 
-    private static Task<ClientCredentialRotation> InvokeAsync(RotationTenant tenant, RotationKey key, string scenario, CancellationToken cancellationToken)
+    private const string FromKeyPath = "one attached, key from -KeyPath";
+
+    private static Task<ClientCredentialRotation> InvokeAsync(RotationTenant tenant, RotationKey key, string scenario, string keyPath, CancellationToken cancellationToken)
     {
         RotationStartOptions options = tenant.Start(ClientId, key);
+        if (scenario == FromKeyPath)
+        {
+            // As a runbook resumes: the same -KeyPath, where the first run wrote the new key before uploading it.
+            options.Key = null;
+            options.KeyPath = keyPath;
+        }
+
         if (scenario == "two attached, Retire one")
         {
             options.Retire = new[] { tenant[ClientId].AttachedKids.First() };
@@ -39,6 +49,7 @@ public sealed class CrashTests
         switch (scenario)
         {
             case "one attached": seed.AddPrivateKeyJwtClient(ClientId); break;
+            case FromKeyPath: seed.AddPrivateKeyJwtClient(ClientId); break;
             case "two attached, Retire one": seed.AddPrivateKeyJwtClient(ClientId, attached: 2); break;
             case "pool full, PruneDetached": seed.AddPrivateKeyJwtClient(ClientId, attached: 1, detached: 3); break;
             default: throw new ArgumentOutOfRangeException(nameof(scenario));
@@ -66,22 +77,37 @@ public sealed class CrashTests
     [InlineData("one attached")]
     [InlineData("two attached, Retire one", Skip = Needs.EngineRetireRerun)]
     [InlineData("pool full, PruneDetached")]
+    [InlineData(FromKeyPath)]
     public async Task A_rotation_interrupted_after_each_step_and_run_again_ends_like_an_uninterrupted_one_and_never_has_0_or_3_attached(string scenario)
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => Seed(s, scenario));
         IReadOnlyList<RotationKey> oldKeys = tenant[ClientId].AttachedKeys;
         using RotationKey newKey = tenant[ClientId].NewKey();
+        string keyPath = tenant.NewKeyPath();
+        KeyExporter.ExportToFile(newKey, keyPath, KeyExportFormat.Pem, publicOnly: false, password: null, overwrite: false);
+        try
+        {
+            await RunAsync(tenant, scenario, oldKeys, newKey, keyPath);
+        }
+        finally
+        {
+            File.Delete(keyPath);
+        }
+    }
+
+    private async Task RunAsync(RotationTenant tenant, string scenario, IReadOnlyList<RotationKey> oldKeys, RotationKey newKey, string keyPath)
+    {
         string initial = await tenant.SnapshotTextAsync();
         var violations = new ConcurrentQueue<string>();
         var changes = new ConcurrentQueue<string>();
 
         tenant.Requests.AfterStep = Observe(tenant, violations, changes);
-        ClientCredentialRotation reference = await InvokeAsync(tenant, newKey, scenario, CancellationToken.None);
+        ClientCredentialRotation reference = await InvokeAsync(tenant, newKey, scenario, keyPath, CancellationToken.None);
         Assert.Equal(RotationPhase.Completed, reference.Phase);
         int steps = tenant.Requests.Steps;
         string expected = (await tenant.ClientAsync(ClientId)).Shape;
         Assert.Contains(newKey.Kid, expected, StringComparison.Ordinal);
-        if (scenario == "one attached")
+        if (scenario is "one attached" or FromKeyPath)
         {
             Assert.Equal($"pkjwt=True method=- attached=[{newKey.Kid}] stored=[{newKey.Kid}]", expected);
         }
@@ -102,7 +128,7 @@ public sealed class CrashTests
                 }
             });
 
-            Exception? interrupted = await Record.ExceptionAsync(() => InvokeAsync(tenant, newKey, scenario, cts.Token));
+            Exception? interrupted = await Record.ExceptionAsync(() => InvokeAsync(tenant, newKey, scenario, keyPath, cts.Token));
 
             Assert.True(interrupted is OperationCanceledException, $"Interrupted after step {at} of {steps}: expected a cancellation, got {interrupted?.GetType().Name ?? "none"}: {interrupted?.Message}");
             ClientView between = await tenant.ClientAsync(ClientId);
@@ -112,7 +138,18 @@ public sealed class CrashTests
 
             tenant.Requests.AfterStep = Observe(tenant, violations, changes);
             tenant.Requests.Clear();
-            ClientCredentialRotation rerun = await InvokeAsync(tenant, newKey, scenario, CancellationToken.None);
+            if (scenario == FromKeyPath && at == steps)
+            {
+                // Interrupted after its last step the rotation is done; a rerun from the same file then
+                // meets the guard against rotating to the key the client already uses, and changes nothing.
+                string done = await tenant.SnapshotTextAsync();
+                await Expect.ErrorAsync(ErrorIds.KeyPathHoldsCurrentKey, () => InvokeAsync(tenant, newKey, scenario, keyPath, CancellationToken.None));
+                Assert.Equal(done, await tenant.SnapshotTextAsync());
+                Assert.Equal(expected, (await tenant.ClientAsync(ClientId)).Shape);
+                continue;
+            }
+
+            ClientCredentialRotation rerun = await InvokeAsync(tenant, newKey, scenario, keyPath, CancellationToken.None);
 
             _output.WriteLine($"Interrupted after step {at}: {between.Shape}; the rerun took {tenant.Requests.Steps} steps");
             Assert.Equal(RotationPhase.Completed, rerun.Phase);
