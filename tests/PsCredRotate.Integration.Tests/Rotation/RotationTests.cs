@@ -58,6 +58,31 @@ public sealed class RotationTests
     }
 
     [Fact]
+    public async Task Invoke_from_one_attached_credential_makes_6_Management_API_calls_and_1_token_request()
+    {
+        await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-calls"));
+
+        ClientCredentialRotation rotation = await tenant.Rotator().InvokeAsync(tenant.Start("app-calls"), (_, _) => Task.CompletedTask, keepPrevious: false, None);
+
+        Assert.Equal(RotationPhase.Completed, rotation.Phase);
+        RecordedRequest[] requests = tenant.Requests.Requests.ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "GET /api/v2/clients/app-calls",
+                "GET /api/v2/clients/app-calls/credentials",
+                "POST /api/v2/clients/app-calls/credentials",
+                "PATCH /api/v2/clients/app-calls",
+                "POST /oauth/token",
+                "PATCH /api/v2/clients/app-calls",
+                "DELETE /api/v2/clients/app-calls/credentials/*",
+            },
+            requests.Select(r => r.Method + " " + (r.Path.Contains("/credentials/", StringComparison.Ordinal) ? r.Path[..(r.Path.LastIndexOf('/') + 1)] + "*" : r.Path)).ToArray());
+        Assert.Equal(6, requests.Count(r => r.Path.StartsWith("/api/v2/", StringComparison.Ordinal)));
+        Assert.Equal(1, requests.Count(r => r.IsVerification));
+    }
+
+    [Fact]
     public async Task Invoke_from_one_attached_credential_deploys_between_the_halves_and_with_KeepPrevious_keeps_the_old_detached()
     {
         await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient("app-keep"));
