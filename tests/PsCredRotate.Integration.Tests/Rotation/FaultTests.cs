@@ -80,7 +80,30 @@ public sealed class FaultTests
 
         // One connection per client, as 20 runbooks would have: after a 429 a connection pauses all
         // its callers for Retry-After, which on one shared connection would serialize the whole run.
-        Auth0Connection[] connections = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => tenant.ConnectAsync(tenant.Server.ManagementClientId, tenant.Server.ManagementClientSecret)));
+        // Each connection's handler reads its client from the snapshot after every answered write
+        // (a commitThenFail change included): never 0 and never more than 2 attached.
+        var violations = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        int observed = 0;
+        RequestRecorder[] recorders = Enumerable.Range(0, Clients).Select(c =>
+        {
+            string clientId = "app-fault-" + c.ToString("D2", CultureInfo.InvariantCulture);
+            return new RequestRecorder
+            {
+                AfterStep = async (request, step) =>
+                {
+                    if (request.IsManagementWrite)
+                    {
+                        Interlocked.Increment(ref observed);
+                        ClientView view = await tenant.ClientAsync(clientId);
+                        if (view.AttachedKids.Count is < 1 or > 2)
+                        {
+                            violations.Enqueue($"{clientId} after {request}: {view.Shape}");
+                        }
+                    }
+                },
+            };
+        }).ToArray();
+        Auth0Connection[] connections = await Task.WhenAll(recorders.Select(r => tenant.ConnectAsync(tenant.Server.ManagementClientId, tenant.Server.ManagementClientSecret, r)));
         await tenant.SetFaultsAsync(Rules());
         var finalKeys = new RotationKey[Clients];
         int reruns = 0;
@@ -126,6 +149,9 @@ public sealed class FaultTests
         }
 
         Assert.True(hits > 100, $"Only {hits} faults fired; the test did not exercise them.");
+        _output.WriteLine($"{observed} answered writes observed");
+        Assert.True(observed >= Clients * Rounds * 4, $"Only {observed} writes were observed.");
+        Assert.True(violations.IsEmpty, "Moments with 0 or more than 2 attached:\n" + string.Join("\n", violations.Take(20)));
         int lockouts = 0;
         int leftovers = 0;
         var problems = new List<string>();
@@ -152,6 +178,11 @@ public sealed class FaultTests
         foreach (Auth0Connection connection in connections)
         {
             connection.Dispose();
+        }
+
+        foreach (RequestRecorder recorder in recorders)
+        {
+            recorder.Dispose();
         }
 
         foreach (RotationKey[] cycle in cycles)
