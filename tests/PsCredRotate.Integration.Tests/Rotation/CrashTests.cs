@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Rotation;
@@ -159,5 +160,55 @@ public sealed class CrashTests
 
         Assert.True(violations.IsEmpty, "Moments with 0 or more than 2 attached:\n" + string.Join("\n", violations));
         Assert.NotEmpty(changes);
+    }
+
+    [Fact]
+    public async Task An_engine_process_killed_after_a_step_leaves_a_working_client_and_a_rerun_from_its_KeyPath_finishes_the_job()
+    {
+        await using RotationTenant tenant = await RotationTenant.StartAsync(s => s.AddPrivateKeyJwtClient(ClientId));
+        RotationKey oldKey = tenant[ClientId].AttachedKeys[0];
+        string initial = await tenant.SnapshotTextAsync();
+        string keyPath = tenant.NewKeyPath();
+        try
+        {
+            // Killed right after the create, the attach, and the detach of the old credential.
+            foreach (int killAfter in new[] { 1, 2, 4 })
+            {
+                await tenant.RestoreAsync(initial);
+                using (Process engine = EngineProcess.Start(tenant, ClientId, keyPath, killAfter))
+                {
+                    string? line = await engine.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
+                    if (line != "paused " + killAfter)
+                    {
+                        engine.Kill(entireProcessTree: true);
+                        Assert.Fail($"The engine process said '{line}' instead of pausing after step {killAfter}: {await engine.StandardError.ReadToEndAsync()}");
+                    }
+
+                    engine.Kill(entireProcessTree: true);
+                    await engine.WaitForExitAsync();
+                }
+
+                using RotationKey newKey = KeyImporter.FromFile(keyPath);
+                ClientView between = await tenant.ClientAsync(ClientId);
+                _output.WriteLine($"Killed after step {killAfter}: {between.Shape}");
+                Assert.InRange(between.AttachedKids.Count, 1, 2);
+                await tenant.AssertWorksAsync(ClientId, between.AttachedKids.Contains(oldKey.Kid) ? oldKey : newKey);
+
+                ClientCredentialRotation rerun = await tenant.Rotator().InvokeAsync(
+                    new RotationStartOptions(ClientId) { KeyPath = keyPath, Audience = TenantSeedBuilder.Api },
+                    (_, _) => Task.CompletedTask,
+                    keepPrevious: false,
+                    CancellationToken.None);
+
+                Assert.Equal(RotationPhase.Completed, rerun.Phase);
+                Assert.Equal(newKey.Kid, rerun.NewKid);
+                Assert.Equal($"pkjwt=True method=- attached=[{newKey.Kid}] stored=[{newKey.Kid}]", (await tenant.ClientAsync(ClientId)).Shape);
+                await tenant.AssertWorksAsync(ClientId, newKey);
+            }
+        }
+        finally
+        {
+            File.Delete(keyPath);
+        }
     }
 }
