@@ -76,7 +76,7 @@ public sealed class CrashTests
 
     [Theory]
     [InlineData("one attached")]
-    [InlineData("two attached, Retire one", Skip = Needs.EngineRetireRerun)]
+    [InlineData("two attached, Retire one")]
     [InlineData("pool full, PruneDetached")]
     [InlineData(FromKeyPath)]
     public async Task A_rotation_interrupted_after_each_step_and_run_again_ends_like_an_uninterrupted_one_and_never_has_0_or_3_attached(string scenario)
@@ -94,6 +94,22 @@ public sealed class CrashTests
         {
             File.Delete(keyPath);
         }
+    }
+
+    [Fact(Skip = Needs.EngineRetireRerun)]
+    public async Task A_rotation_with_Retire_interrupted_after_its_last_step_and_run_again_reports_it_complete()
+    {
+        const string scenario = "two attached, Retire one";
+        await using RotationTenant tenant = await RotationTenant.StartAsync(s => Seed(s, scenario));
+        using RotationKey newKey = tenant[ClientId].NewKey();
+        ClientCredentialRotation first = await InvokeAsync(tenant, newKey, scenario, "unused", CancellationToken.None);
+        string done = await tenant.SnapshotTextAsync();
+
+        ClientCredentialRotation rerun = await InvokeAsync(tenant, newKey, scenario, "unused", CancellationToken.None);
+
+        Assert.Equal(RotationPhase.Completed, first.Phase);
+        Assert.Equal(RotationPhase.Completed, rerun.Phase);
+        Assert.Equal(done, await tenant.SnapshotTextAsync());
     }
 
     private async Task RunAsync(RotationTenant tenant, string scenario, IReadOnlyList<RotationKey> oldKeys, RotationKey newKey, string keyPath)
@@ -115,7 +131,9 @@ public sealed class CrashTests
         Assert.InRange(steps, 4, 12);
         _output.WriteLine($"Uninterrupted: {steps} steps: {string.Join(", ", tenant.Requests.Requests.Where(r => r.IsStep))}");
 
-        for (int interruptAfter = 1; interruptAfter <= steps; interruptAfter++)
+        // With -Retire, a rerun after the last step is its own (skipped) test: the engine refuses it.
+        int last = scenario == "two attached, Retire one" ? steps - 1 : steps;
+        for (int interruptAfter = 1; interruptAfter <= last; interruptAfter++)
         {
             await tenant.RestoreAsync(initial);
             tenant.Requests.Clear();
