@@ -71,7 +71,15 @@ public sealed class RotationTenant : IAsyncDisposable
             configure?.Invoke(o);
         });
         var tenant = new RotationTenant(server, seedPath, builder.Clients);
-        tenant.Connection = await tenant.ConnectAsync(server.ManagementClientId, server.ManagementClientSecret, tenant.Requests);
+        try
+        {
+            tenant.Connection = await tenant.ConnectAsync(server.ManagementClientId, server.ManagementClientSecret, tenant.Requests);
+        }
+        catch
+        {
+            await tenant.DisposeAsync();
+            throw;
+        }
 
         tenant.Requests.Clear();
         return tenant;
