@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PsCredRotate.Core.Keys;
@@ -14,8 +15,18 @@ namespace PsCredRotate.Core.Auth0;
 /// SetExpiryAsync = one PATCH of the credential; DeleteAsync = DELETE; TestAsync = a token request
 /// (plus GET client-grants when no audience is given).
 /// </summary>
-public sealed class Auth0CredentialProvider : IClientCredentialProvider
+public sealed class Auth0CredentialProvider : IClientCredentialProvider, IClientCredentialPermissionCheck
 {
+    /// <summary>The Management API scope each kind of write needs (a token request needs none).</summary>
+    private static readonly IReadOnlyDictionary<RotationStepKind, string> ScopeFor = new Dictionary<RotationStepKind, string>
+    {
+        [RotationStepKind.Create] = "create:client_credentials",
+        [RotationStepKind.SetAttached] = "update:clients",
+        [RotationStepKind.RestoreAuthenticationMethod] = "update:clients",
+        [RotationStepKind.Prune] = "delete:client_credentials",
+        [RotationStepKind.Delete] = "delete:client_credentials",
+    };
+
     private readonly Auth0Connection _connection;
 
     internal Auth0CredentialProvider(Auth0Connection connection)
@@ -51,6 +62,36 @@ public sealed class Auth0CredentialProvider : IClientCredentialProvider
 
     public Task DeleteAsync(string clientId, string credentialId, CancellationToken cancellationToken) =>
         _connection.Management.DeleteCredentialAsync(clientId, credentialId, cancellationToken);
+
+    /// <summary>
+    /// Refuses, before any call, a plan whose writes need a scope the Management API token lacks
+    /// (<see cref="ErrorIds.InsufficientScope"/> naming every missing scope). Without a token yet
+    /// (no scopes known) it leaves the check to the server.
+    /// </summary>
+    public void EnsurePermitted(IReadOnlyCollection<RotationStepKind> steps)
+    {
+        IReadOnlyList<string> granted = _connection.Scopes;
+        if (steps is null || granted.Count == 0)
+        {
+            return;
+        }
+
+        string[] missing = steps
+            .Where(ScopeFor.ContainsKey)
+            .Select(kind => ScopeFor[kind])
+            .Distinct(StringComparer.Ordinal)
+            .Where(scope => !granted.Contains(scope, StringComparer.Ordinal))
+            .OrderBy(scope => scope, StringComparer.Ordinal)
+            .ToArray();
+        if (missing.Length > 0)
+        {
+            throw new PsCredRotateException(
+                ErrorIds.InsufficientScope,
+                ErrorKind.PermissionDenied,
+                $"The management client '{_connection.ClientId}' lacks the scope{(missing.Length == 1 ? string.Empty : "s")} {string.Join(", ", missing)} this change needs; nothing was changed. Grant {(missing.Length == 1 ? "it" : "them")} to the client for the Auth0 Management API, then connect again.",
+                string.Join(" ", missing));
+        }
+    }
 
     public async Task<ClientCredentialTestResult> TestAsync(string clientId, RotationKey key, string? audience, CancellationToken cancellationToken)
     {

@@ -174,13 +174,17 @@ public sealed class Auth0ManagementApi
         }
     }
 
-    /// <summary>PATCH /clients/{id} {client_authentication_methods:{private_key_jwt:{credentials:[{id}…]}}, token_endpoint_auth_method:null}; returns the client as answered.</summary>
+    /// <summary>
+    /// PATCH /clients/{id} {client_authentication_methods:{private_key_jwt:{credentials:[{id}…]}}, token_endpoint_auth_method:null}; returns the client as answered.
+    /// An empty list is sent as Auth0 takes it (the client is left with no usable credential): the
+    /// guard against that is the engine's (<see cref="ErrorIds.LastAttachedCredential"/> unless forced).
+    /// </summary>
     public Task<Auth0Client> SetPrivateKeyJwtCredentialsAsync(string clientId, IReadOnlyList<string> credentialIds, CancellationToken cancellationToken)
     {
         CheckId(clientId, nameof(clientId));
-        if (credentialIds is null || credentialIds.Count == 0 || credentialIds.Any(string.IsNullOrWhiteSpace))
+        if (credentialIds is null || credentialIds.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException("At least one credential id is needed; detaching every credential would lock the client out.", nameof(credentialIds));
+            throw new ArgumentException("The credential ids must not be null or blank.", nameof(credentialIds));
         }
 
         var list = new JsonArray(credentialIds.Select(id => (JsonNode?)new JsonObject { [Auth0Wire.Id] = id }).ToArray());

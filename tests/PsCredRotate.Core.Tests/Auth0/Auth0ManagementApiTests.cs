@@ -189,6 +189,41 @@ public sealed class Auth0ManagementApiTests
     }
 
     [Fact]
+    public async Task SetAttachedAsync_sends_an_empty_list_as_Auth0_takes_it_for_a_forced_detach_of_the_last_credential()
+    {
+        string? patched = null;
+        using var tenant = new FakeTenant(r =>
+        {
+            patched = r.Content!.ReadAsStringAsync().Result;
+            return FakeTenant.Ok("{\"client_id\":\"app1\",\"client_authentication_methods\":{\"private_key_jwt\":{\"credentials\":[]}}}");
+        });
+
+        IReadOnlyList<string> attached = await tenant.Connection.CredentialProvider.SetAttachedAsync("app1", Array.Empty<string>(), CancellationToken.None);
+
+        Assert.Empty(attached);
+        Assert.Equal("{\"client_authentication_methods\":{\"private_key_jwt\":{\"credentials\":[]}},\"token_endpoint_auth_method\":null}", patched);
+    }
+
+    [Fact]
+    public async Task The_provider_refuses_a_plan_whose_writes_need_a_scope_the_token_lacks_before_any_call()
+    {
+        using var tenant = new FakeTenant(_ => null);
+        var check = (IClientCredentialPermissionCheck)tenant.Connection.CredentialProvider;
+
+        check.EnsurePermitted(new[] { RotationStepKind.Create, RotationStepKind.Delete }); // no token yet: the server decides
+        await tenant.Connection.ConnectAsync(CancellationToken.None); // scopes: read:clients update:clients
+        check.EnsurePermitted(new[] { RotationStepKind.SetAttached, RotationStepKind.Verify, RotationStepKind.RestoreAuthenticationMethod });
+        PsCredRotateException ex = Assert.Throws<PsCredRotateException>(() =>
+            check.EnsurePermitted(new[] { RotationStepKind.Create, RotationStepKind.SetAttached, RotationStepKind.Verify, RotationStepKind.Delete, RotationStepKind.Prune }));
+
+        Assert.Equal(ErrorIds.InsufficientScope, ex.ErrorId);
+        Assert.Equal(ErrorKind.PermissionDenied, ex.Kind);
+        Assert.Equal("create:client_credentials delete:client_credentials", ex.Target);
+        Assert.Contains("create:client_credentials, delete:client_credentials", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(tenant.ApiCalls);
+    }
+
+    [Fact]
     public async Task RestoreAuthenticationMethodAsync_clears_the_key_list_and_sets_the_secret_method()
     {
         string? patched = null;
