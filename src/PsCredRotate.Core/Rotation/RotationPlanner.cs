@@ -134,9 +134,11 @@ internal static class RotationPlanner
                     entry);
             }
 
-            // Detached by an interrupted run of this rotation (to make room): accepted on the rerun.
-            bool resumed = named is not null && !named.Attached && newCredential is not null;
-            if (named is null || (!named.Attached && !resumed))
+            // Detached by an interrupted run of this rotation (to make room), or already retired and
+            // deleted by a finished one (the new key is attached): accepted on the rerun.
+            bool resumed = (named is not null && !named.Attached && newCredential is not null)
+                || (named is null && newCredential is { Attached: true });
+            if (!resumed && (named is null || !named.Attached))
             {
                 throw new PsCredRotateException(
                     ErrorIds.RetireCredentialNotAttached,

@@ -393,6 +393,26 @@ public class RotatorTests : RotationTestBase
     }
 
     [Fact]
+    public async Task A_rerun_of_a_finished_Invoke_with_Retire_changes_nothing()
+    {
+        Provider.AddClient("app");
+        Provider.Seed("app", Old, attached: true);
+        Provider.Seed("app", Other, attached: true);
+        var options = StartWith(New);
+        options.Retire = new[] { Old.Kid };
+        await Rotator.InvokeAsync(options, (_, _) => Task.CompletedTask, keepPrevious: false, None);
+        string finished = Provider.SnapshotText("app");
+        int calls = Provider.Calls.Count;
+
+        ClientCredentialRotation rerun = await Rotator.InvokeAsync(options, (_, _) => Task.CompletedTask, keepPrevious: false, None);
+
+        Assert.Equal(RotationPhase.Completed, rerun.Phase);
+        Assert.Equal(finished, Provider.SnapshotText("app"));
+        Assert.DoesNotContain(Provider.Calls.Skip(calls), c => c.Operation is "Add" or "SetAttached" or "Delete");
+        AssertNoLockoutAndNoOverflow();
+    }
+
+    [Fact]
     public async Task Retire_naming_an_unknown_kid_is_refused()
     {
         SeedOne();
