@@ -96,7 +96,7 @@ public sealed class CrashTests
         }
     }
 
-    [Fact(Skip = Needs.EngineRetireRerun)]
+    [Fact]
     public async Task A_rotation_with_Retire_interrupted_after_its_last_step_and_run_again_reports_it_complete()
     {
         const string scenario = "two attached, Retire one";
@@ -131,9 +131,7 @@ public sealed class CrashTests
         Assert.InRange(steps, 4, 12);
         _output.WriteLine($"Uninterrupted: {steps} steps: {string.Join(", ", tenant.Requests.Requests.Where(r => r.IsStep))}");
 
-        // With -Retire, a rerun after the last step is its own (skipped) test: the engine refuses it.
-        int last = scenario == "two attached, Retire one" ? steps - 1 : steps;
-        for (int interruptAfter = 1; interruptAfter <= last; interruptAfter++)
+        for (int interruptAfter = 1; interruptAfter <= steps; interruptAfter++)
         {
             await tenant.RestoreAsync(initial);
             tenant.Requests.Clear();

@@ -56,6 +56,10 @@ public sealed class ZeroDowntimeTests
                 options,
                 async (r, ct) =>
                 {
+                    // Both keys are attached now: the application still on the old key keeps working.
+                    TimeSpan deploying = clock.Elapsed;
+                    await WaitForAsync(() => attempts.Any(a => a.Kid == oldKid && a.At > deploying));
+
                     // Deploy: the application reads the new key from the file the rotation wrote.
                     RotationKey fromFile = KeyImporter.FromFile(r.KeyPath!);
                     Assert.Equal(r.NewKid, fromFile.Kid);
