@@ -11,6 +11,7 @@ namespace PsCredRotate.Emulator.Infrastructure;
 /// <item>GET /_emulator/faults: the rules with their hits; PUT: replace (array); POST: add (rule or array); DELETE: clear.</item>
 /// <item>POST /_emulator/reset: seeded state, clock offset 0, no faults, full rate bucket (204).</item>
 /// <item>GET /_emulator/snapshot: the state JSON; PUT: restore it (204).</item>
+/// <item>GET /_emulator/token-refusals: the refused kids; POST <c>{"kid":"…"}</c>: the token endpoint refuses assertions signed with that kid (401 invalid_client); DELETE: clear.</item>
 /// <item>GET /_emulator/clock: <c>{now, offsetSeconds}</c>; POST <c>{"advanceSeconds":N}</c> or <c>{"set":"2027-01-01T00:00:00Z"}</c>.</item>
 /// </list>
 /// </summary>
@@ -31,8 +32,9 @@ internal static class AdminEndpoints
             return Results.NoContent();
         });
 
-        admin.MapPost("/reset", (HttpContext context, EmulatorClock clock, FaultInjector faults, ManagementRateLimiter limiter) =>
+        admin.MapPost("/reset", (HttpContext context, EmulatorClock clock, FaultInjector faults, ManagementRateLimiter limiter, TokenRefusals refusals) =>
         {
+            refusals.Clear();
             IStateAdmin? state = context.RequestServices.GetService<IStateAdmin>();
             state?.Reset();
             clock.Reset();
@@ -71,6 +73,36 @@ internal static class AdminEndpoints
             {
                 return Error(400, $"The snapshot was refused: {ex.Message} The state is unchanged.");
             }
+        });
+
+        admin.MapGet("/token-refusals", (TokenRefusals refusals) => RefusalsResult(refusals));
+        admin.MapPost("/token-refusals", async (HttpContext context, TokenRefusals refusals) =>
+        {
+            JsonElement body;
+            try
+            {
+                body = JsonSerializer.Deserialize<JsonElement>(await ReadTextAsync(context));
+            }
+            catch (JsonException)
+            {
+                return Error(400, "Expected a JSON body: {\"kid\": \"...\"}.");
+            }
+
+            if (body.ValueKind != JsonValueKind.Object
+                || !body.TryGetProperty("kid", out JsonElement kid)
+                || kid.ValueKind != JsonValueKind.String
+                || string.IsNullOrEmpty(kid.GetString()))
+            {
+                return Error(400, "Expected a JSON object with a non-empty string 'kid': {\"kid\": \"...\"}. The refusals are unchanged.");
+            }
+
+            refusals.Add(kid.GetString()!);
+            return RefusalsResult(refusals);
+        });
+        admin.MapDelete("/token-refusals", (TokenRefusals refusals) =>
+        {
+            refusals.Clear();
+            return Results.NoContent();
         });
 
         admin.MapGet("/clock", (EmulatorClock clock) => ClockResult(clock));
@@ -149,6 +181,8 @@ internal static class AdminEndpoints
     private static IResult ClockResult(EmulatorClock clock) => Results.Json(
         new { now = clock.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), offsetSeconds = clock.Offset.TotalSeconds },
         Json);
+
+    private static IResult RefusalsResult(TokenRefusals refusals) => Results.Json(new { kids = refusals.Kids }, Json);
 
     private static IResult NoState() => Error(503, "This emulator has no tenant state registered.");
 

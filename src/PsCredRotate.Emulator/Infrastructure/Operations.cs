@@ -21,6 +21,7 @@ public static class Operations
     {
         services.AddSingleton<ManagementRateLimiter>();
         services.AddSingleton(new FaultInjector(options));
+        services.AddSingleton<TokenRefusals>();
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = ErrorResponses.MaxBodyBytes);
     }
 

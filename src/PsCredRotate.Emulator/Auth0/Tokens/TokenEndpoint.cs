@@ -18,7 +18,7 @@ public static class TokenEndpoint
 
     public static void Map(WebApplication app) => app.MapPost("/oauth/token", HandleAsync);
 
-    private static async Task<IResult> HandleAsync(HttpContext http, TenantContext tenant, JtiReplayCache replays)
+    private static async Task<IResult> HandleAsync(HttpContext http, TenantContext tenant, JtiReplayCache replays, TokenRefusals refusals)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
@@ -105,7 +105,12 @@ public static class TokenEndpoint
         }
         else
         {
-            string? refusal = CheckAssertion(jws, view, tenant, tenantUrl, now, out long exp);
+            long exp = 0;
+
+            // The /_emulator/token-refusals hook: answered as Auth0 answers a key it does not know.
+            string? refusal = refusals.Refuses(jws.Kid)
+                ? $"No credential with kid '{jws.Kid}' is attached to the client for private_key_jwt."
+                : CheckAssertion(jws, view, tenant, tenantUrl, now, out exp);
             if (refusal is not null)
             {
                 return OAuthError.Result(401, "invalid_client", refusal);
