@@ -314,6 +314,14 @@ Describe 'Disable-ClientCredential' {
         Get-EmulatorSnapshot -Emulator $emulator | Should -BeExactly $before
     }
 
+    It 'detaches the last attached credential with -Force when a runbook waives the question with -Confirm:$false' {
+        $out = Disable-ClientCredential -ClientId 'pester-one' -Kid $k.One.Kid -Force -Confirm:$false -PassThru
+
+        $out.Attached | Should -BeFalse
+        @(Get-AttachedKid -Emulator $emulator -ClientId 'pester-one').Count | Should -Be 0
+        Get-StoredKid -Emulator $emulator -ClientId 'pester-one' | Should -Contain $k.One.Kid
+    }
+
     It 'changes nothing with -WhatIf, even with -Force on the last attached credential' {
         $before = Get-EmulatorSnapshot -Emulator $emulator
 

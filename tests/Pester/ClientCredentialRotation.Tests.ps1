@@ -178,6 +178,14 @@ Describe 'Start-ClientCredentialRotation' {
         $stored | Should -Contain $k.PoolA.Kid
     }
 
+    It 'moves a client off its secret with -AllowAuthenticationMethodSwitch when a runbook waives the question with -Confirm:$false' {
+        $rotation = Start-ClientCredentialRotation -ClientId 'rot-secret' -Audience $TestApi -AllowAuthenticationMethodSwitch -Confirm:$false
+
+        $rotation.Verified | Should -BeTrue
+        (Get-AttachedKid -Emulator $emulator -ClientId 'rot-secret') -join ',' | Should -BeExactly $rotation.NewKid
+        Test-KeyGetsToken -ClientId 'rot-secret' -Key $rotation.NewKey | Should -BeTrue
+    }
+
     It 'refuses a client that uses a secret with ClientUsesClientSecret and changes nothing' {
         $before = Get-EmulatorSnapshot -Emulator $emulator
 

@@ -35,7 +35,7 @@ public abstract class PsCredRotateCmdlet : PSCmdlet, IDisposable
         new RotationHostCallbacks
         {
             ShouldProcess = ShouldProcess,
-            ShouldContinue = ShouldContinue,
+            ShouldContinue = ConfirmHighImpact,
             Verbose = WriteVerbose,
             Warning = WriteWarning,
             Debug = WriteDebug,
@@ -47,6 +47,35 @@ public abstract class PsCredRotateCmdlet : PSCmdlet, IDisposable
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
             ? whatIf is SwitchParameter s && s.IsPresent
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    /// <summary>
+    /// The engine's extra question before a step that can break callers (a forced detach of the
+    /// last credential, the switch off a secret): a High-impact confirmation. It asks unless the
+    /// user waived confirmation for this call, which is how an unattended runbook says yes:
+    /// <c>-Confirm:$false</c>, or <c>$ConfirmPreference = 'None'</c> without <c>-Confirm</c>. Never
+    /// yes under -WhatIf.
+    /// </summary>
+    protected bool ConfirmHighImpact(string query, string caption)
+    {
+        if (IsWhatIf)
+        {
+            return false;
+        }
+
+        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm))
+        {
+            if (confirm is SwitchParameter c && !c.IsPresent)
+            {
+                return true;
+            }
+        }
+        else if (GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference == ConfirmImpact.None)
+        {
+            return true;
+        }
+
+        return ShouldContinue(query, caption);
+    }
 
     /// <summary>True when the named parameter was given on the command line or from the pipeline.</summary>
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
