@@ -161,7 +161,10 @@ public sealed class ClientCredentialManager
             return null;
         }
 
-        return await Provider.SetExpiryAsync(clientId, credential.Id, expiresAt, cancellationToken).ConfigureAwait(false);
+        // The provider's answer is the credential record alone (Auth0's PATCH does not say whether it
+        // is attached); an expiry change does not move it, so the attachment read above still holds.
+        ClientCredential updated = await Provider.SetExpiryAsync(clientId, credential.Id, expiresAt, cancellationToken).ConfigureAwait(false);
+        return updated.WithAttached(credential.Attached);
     }
 
     /// <summary>Detaches (same guard as <see cref="DisableAsync"/>) then deletes. True when deleted.</summary>

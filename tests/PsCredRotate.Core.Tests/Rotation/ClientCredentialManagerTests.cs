@@ -195,6 +195,7 @@ public class ClientCredentialManagerTests : RotationTestBase
         DateTimeOffset when = Now.AddDays(90);
         ClientCredential? updated = await Manager.SetExpiryAsync("app", Old.Kid, when, None);
         Assert.Equal(when, updated!.ExpiresAt);
+        Assert.True(updated.Attached, "the record returned keeps the attachment read before the change");
 
         Provider.Calls.Clear();
         var e = await Assert.ThrowsAsync<PsCredRotateException>(() => Manager.SetExpiryAsync("app", Old.Kid, Now.AddDays(-1), None));

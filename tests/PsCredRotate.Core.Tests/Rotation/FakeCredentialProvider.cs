@@ -219,7 +219,8 @@ internal sealed class FakeCredentialProvider : IClientCredentialProvider, IClien
             FakeCredential record = client.Credentials.FirstOrDefault(c => c.Id == credentialId)
                 ?? throw new ApiException(ErrorIds.CredentialNotFound, ErrorKind.ObjectNotFound, "Credential does not exist", "PATCH", "/credentials", 404, null, null, credentialId);
             record.ExpiresAt = expiresAt;
-            return ToCredential(client, record);
+            // As Auth0: the PATCH answer is the credential record, which does not say whether it is attached.
+            return ToCredential(client, record).WithAttached(false);
         });
 
     public Task DeleteAsync(string clientId, string credentialId, CancellationToken cancellationToken) =>
