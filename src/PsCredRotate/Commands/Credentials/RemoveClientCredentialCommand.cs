@@ -8,17 +8,8 @@ namespace PsCredRotate.Commands.Credentials;
 /// Writes nothing.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "ClientCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-public sealed class RemoveClientCredentialCommand : ClientCredentialCmdlet
+public sealed class RemoveClientCredentialCommand : CredentialTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
-    [ValidateNotNullOrEmpty]
-    public string ClientId { get; set; } = null!;
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The credential's id (cred_...) or kid.")]
-    [Alias("Id", "Kid")]
-    [ValidateNotNullOrEmpty]
-    public string CredentialId { get; set; } = null!;
-
     /// <summary>Allow removing the last attached credential (still asks).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }

@@ -7,22 +7,13 @@ namespace PsCredRotate.Commands.Credentials;
 /// <summary>Set-ClientCredential: changes a credential's expiry, or makes it never expire.</summary>
 [Cmdlet(VerbsCommon.Set, "ClientCredential", DefaultParameterSetName = ExpiresAtParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ClientCredential))]
-public sealed class SetClientCredentialCommand : ClientCredentialCmdlet
+public sealed class SetClientCredentialCommand : CredentialTargetCmdlet
 {
     /// <summary>A new expiry.</summary>
     public const string ExpiresAtParameterSet = "ExpiresAt";
 
     /// <summary>No expiry.</summary>
     public const string NeverExpiresParameterSet = "NeverExpires";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
-    [ValidateNotNullOrEmpty]
-    public string ClientId { get; set; } = null!;
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The credential's id (cred_...) or kid.")]
-    [Alias("Id", "Kid")]
-    [ValidateNotNullOrEmpty]
-    public string CredentialId { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = ExpiresAtParameterSet, HelpMessage = "When the provider stops accepting the credential.")]
     public DateTimeOffset ExpiresAt { get; set; }
@@ -37,9 +28,6 @@ public sealed class SetClientCredentialCommand : ClientCredentialCmdlet
     protected override void ProcessRecord()
     {
         DateTimeOffset? expiresAt = ParameterSetName == NeverExpiresParameterSet ? null : ExpiresAt;
-        if (TryAwait(ct => Manager.SetExpiryAsync(ClientId, CredentialId, expiresAt, ct), CredentialId, out ClientCredential? credential) && credential is not null && PassThru.IsPresent)
-        {
-            WriteObject(credential);
-        }
+        Change((manager, ct) => manager.SetExpiryAsync(ClientId, CredentialId, expiresAt, ct), PassThru.IsPresent);
     }
 }
