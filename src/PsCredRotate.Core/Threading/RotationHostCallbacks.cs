@@ -8,7 +8,7 @@ public sealed class RotationHostCallbacks
     /// <summary>The cmdlet's ShouldProcess(target, action): prints "What if: …" under -WhatIf and asks under -Confirm.</summary>
     public Func<string, string, bool> ShouldProcess { get; set; } = (_, _) => false;
 
-    /// <summary>The cmdlet's ShouldContinue(query, caption): always asks the user (-Confirm:$false does not skip it).</summary>
+    /// <summary>The cmdlet's High-impact question (query, caption): asks unless the call waived confirmation (-Confirm:$false).</summary>
     public Func<string, string, bool> ShouldContinue { get; set; } = (_, _) => false;
 
     public Action<string> Verbose { get; set; } = _ => { };

@@ -12,7 +12,7 @@ namespace PsCredRotate.Commands.Credentials;
 [OutputType(typeof(ClientCredential))]
 public sealed class DisableClientCredentialCommand : CredentialTargetCmdlet
 {
-    /// <summary>Allow detaching the last attached credential (still asks).</summary>
+    /// <summary>Allow detaching the last attached credential (still asks, unless -Confirm:$false).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

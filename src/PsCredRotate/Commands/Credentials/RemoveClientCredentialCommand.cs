@@ -10,7 +10,7 @@ namespace PsCredRotate.Commands.Credentials;
 [Cmdlet(VerbsCommon.Remove, "ClientCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 public sealed class RemoveClientCredentialCommand : CredentialTargetCmdlet
 {
-    /// <summary>Allow removing the last attached credential (still asks).</summary>
+    /// <summary>Allow removing the last attached credential (still asks, unless -Confirm:$false).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -70,7 +70,7 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
     [Parameter]
     public SwitchParameter PruneDetached { get; set; }
 
-    /// <summary>Allow moving a client off its client secret (breaks callers still using it; then asks, always).</summary>
+    /// <summary>Allow moving a client off its client secret (breaks callers still using it; then asks a High-impact question, which -Confirm:$false answers).</summary>
     [Parameter]
     public SwitchParameter AllowAuthenticationMethodSwitch { get; set; }
 
