@@ -53,6 +53,21 @@ Describe 'The PsCredRotate module' {
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 
+    It 'answers Get-Help for every cmdlet with its synopsis, parameters and examples (from docs/cmdlets)' {
+        foreach ($command in Get-Command -Module PsCredRotate) {
+            $help = Get-Help -Name $command.Name -Full
+
+            $help.Synopsis | Should -Not -BeNullOrEmpty -Because $command.Name
+            $help.Synopsis.Trim() | Should -Not -BeLike ($command.Name + '*') -Because "$($command.Name) has a written synopsis, not the generated syntax line"
+            @($help.Examples.Example).Count | Should -BeGreaterThan 0 -Because $command.Name
+            $declared = @($command.Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters })
+            $documented = @($help.Parameters.Parameter | ForEach-Object { $_.Name })
+            foreach ($name in $declared) {
+                $documented | Should -Contain $name -Because "$($command.Name) -$name is described in its help"
+            }
+        }
+    }
+
     It 'asks before every change: <Name> has -WhatIf and -Confirm with ConfirmImpact <Impact>' -ForEach @(
         @{ Name = 'Add-ClientCredential'; Impact = 'Medium' }
         @{ Name = 'Enable-ClientCredential'; Impact = 'Medium' }
