@@ -97,6 +97,8 @@ public static class ErrorIds
     public const string LastAttachedCredential = "LastAttachedCredential";
     public const string VerificationAudienceRequired = "VerificationAudienceRequired";
 
+    // ---- Signing keys (Get-SigningKey, Invoke-SigningKeyRotation, Revoke-SigningKey) ----
+
     // ---- Rotation (Start/Complete/Undo/Invoke-ClientCredentialRotation) ----
     public const string SlotFull = "SlotFull";
     public const string PoolFull = "PoolFull";
@@ -110,4 +112,6 @@ public static class ErrorIds
     public const string KeyPathHoldsCurrentKey = "KeyPathHoldsCurrentKey";
     public const string RotationKeyConflict = "RotationKeyConflict";
     public const string ThrottleLimitInvalid = "ThrottleLimitInvalid";
+
+    // ---- Connection keys and client secrets (Get/New-ConnectionKey, Invoke-ConnectionKeyRotation, Invoke-ClientSecretRotation) ----
 }

@@ -21,7 +21,7 @@ namespace PsCredRotate.Core.Auth0;
 /// <see cref="ErrorIds.InsufficientScope"/> naming the scope, and so on. One method is one call
 /// (a list is one call per page): nothing is read behind the caller's back.
 /// </summary>
-public sealed class Auth0ManagementApi
+public sealed partial class Auth0ManagementApi
 {
     /// <summary>The page size of every list (Auth0's maximum).</summary>
     public const int PageSize = 100;
