@@ -37,6 +37,9 @@
         'Complete-ClientCredentialRotation'
         'Undo-ClientCredentialRotation'
         'Invoke-ClientCredentialRotation'
+        'Get-SigningKey'
+        'Revoke-SigningKey'
+        'Invoke-SigningKeyRotation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -98,6 +98,15 @@ public static class ErrorIds
     public const string VerificationAudienceRequired = "VerificationAudienceRequired";
 
     // ---- Signing keys (Get-SigningKey, Invoke-SigningKeyRotation, Revoke-SigningKey) ----
+    public const string SigningKeyNotFound = "SigningKeyNotFound";
+    public const string SigningKeyIsCurrent = "SigningKeyIsCurrent";
+    public const string SigningKeyIsNext = "SigningKeyIsNext";
+    public const string SigningKeyAlreadyRevoked = "SigningKeyAlreadyRevoked";
+    public const string SigningKeyNoPrevious = "SigningKeyNoPrevious";
+    public const string SigningKeyInRetention = "SigningKeyInRetention";
+    public const string SigningKeyPolicyInvalid = "SigningKeyPolicyInvalid";
+    public const string SigningKeyStateUnexpected = "SigningKeyStateUnexpected";
+    public const string SigningKeyNotPublished = "SigningKeyNotPublished";
 
     // ---- Rotation (Start/Complete/Undo/Invoke-ClientCredentialRotation) ----
     public const string SlotFull = "SlotFull";

@@ -47,9 +47,12 @@ Describe 'The PsCredRotate module' {
             'Start-ClientCredentialRotation'
             'Test-ClientCredential'
             'Undo-ClientCredentialRotation'
+            'Get-SigningKey'
+            'Revoke-SigningKey'
+            'Invoke-SigningKeyRotation'
         )
 
-        $names.Count | Should -Be 18
+        $names.Count | Should -Be (18 + 3)
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

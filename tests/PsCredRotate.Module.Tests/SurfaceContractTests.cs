@@ -31,7 +31,7 @@ public sealed class SurfaceContractTests
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToArray();
 
-        Assert.Equal(14, CmdletSurface.Cmdlets.Count);
+        Assert.Equal(14 + 3, CmdletSurface.Cmdlets.Count); // + Get-SigningKey, Revoke-SigningKey, Invoke-SigningKeyRotation
         Assert.Equal(expected, ModuleAssembly.AllCmdlets.Select(c => c.CommandName).OrderBy(n => n, StringComparer.Ordinal));
     }
 
@@ -105,7 +105,10 @@ public sealed class SurfaceContractTests
         CmdletFacts facts = Compiled(name);
 
         Assert.Empty(CmdletRules.All(facts));
-        Assert.StartsWith(facts.Noun.StartsWith("Auth0", StringComparison.Ordinal) ? "PsCredRotate.Commands.Auth0" : "PsCredRotate.Commands.Credentials", facts.Namespace, StringComparison.Ordinal);
+        string area = facts.Noun.StartsWith("Auth0", StringComparison.Ordinal) ? "PsCredRotate.Commands.Auth0"
+            : facts.Noun.StartsWith("SigningKey", StringComparison.Ordinal) ? "PsCredRotate.Commands.SigningKeys"
+            : "PsCredRotate.Commands.Credentials";
+        Assert.StartsWith(area, facts.Namespace, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,7 +208,7 @@ public sealed class SurfaceContractTests
             .ToHashSet(StringComparer.Ordinal);
         string[] types = CmdletSurface.Cmdlets.SelectMany(c => c.Outputs).Append("PsCredRotate.Core.Rotation.RotationStep").Distinct().ToArray();
 
-        Assert.Equal(6, types.Length);
+        Assert.Equal(6 + 2, types.Length); // + SigningKey, SigningKeyRotationResult
         Assert.Subset(tables, types.ToHashSet(StringComparer.Ordinal));
     }
 

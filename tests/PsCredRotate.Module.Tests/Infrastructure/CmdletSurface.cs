@@ -28,6 +28,10 @@ internal static class CmdletSurface
     public const string CredentialType = "PsCredRotate.Core.Rotation.ClientCredentialType";
     public const string TestResult = "PsCredRotate.Core.Rotation.ClientCredentialTestResult";
     public const string Rotation = "PsCredRotate.Core.Rotation.ClientCredentialRotation";
+    public const string SigningKey = "PsCredRotate.Core.SigningKeys.SigningKey";
+    public const string SigningKeyStates = "PsCredRotate.Core.SigningKeys.SigningKeyState[]";
+    public const string SigningKeyRotationResult = "PsCredRotate.Core.SigningKeys.SigningKeyRotationResult";
+    public const string Uris = "System.Uri[]";
 
     /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
     public sealed record Param(
@@ -179,6 +183,30 @@ internal static class CmdletSurface
             .. StartParams,
             new("Deploy", Script, MandatoryIn: All),
             new("KeepPrevious", Switch),
+        ]),
+        new("Get-SigningKey", [SigningKey], false, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("Kid", Strings, ByPropertyName: true),
+            new("State", SigningKeyStates),
+        ]),
+        new("Revoke-SigningKey", [SigningKey], true, "High", "Kid", ["Kid", "Previous"],
+        [
+            new("Connection", Auth0Connection),
+            new("Kid", String, ["Kid"], ["Kid"], ByPropertyName: true),
+            new("Previous", Switch, ["Previous"], ["Previous"]),
+            new("RetentionPeriod", Span),
+            new("Force", Switch),
+            new("PassThru", Switch),
+        ]),
+        new("Invoke-SigningKeyRotation", [SigningKeyRotationResult], true, "High", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("RotateAfter", Span),
+            new("PropagationTime", Span),
+            new("RetentionPeriod", Span),
+            new("RevokePrevious", Switch),
+            new("VerifyJwksUri", Uris),
         ]),
     ];
 
