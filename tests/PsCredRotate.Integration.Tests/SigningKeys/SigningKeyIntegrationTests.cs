@@ -272,6 +272,48 @@ public sealed class SigningKeyIntegrationTests
         }
     }
 
+    [Theory]
+    [InlineData("read:signing_keys", "create:signing_keys")]
+    [InlineData("read:signing_keys create:signing_keys", "update:signing_keys")]
+    public async Task A_client_missing_a_signing_key_scope_gets_InsufficientScope_and_changes_nothing(string granted, string missing)
+    {
+        string seed = Auth0Emulator.WriteSeed(new JsonObject
+        {
+            ["clients"] = new JsonArray(new JsonObject
+            {
+                ["client_id"] = "narrow",
+                ["client_secret"] = "narrow-secret",
+                ["name"] = "Narrow",
+                ["app_type"] = "non_interactive",
+                ["token_endpoint_auth_method"] = "client_secret_post",
+                ["grant_types"] = new JsonArray("client_credentials"),
+            }),
+            ["client_grants"] = new JsonArray(new JsonObject
+            {
+                ["client_id"] = "narrow",
+                ["audience"] = "{tenant}/api/v2/",
+                ["scope"] = new JsonArray(granted.Split(' ').Select(g => (JsonNode?)g).ToArray()),
+            }),
+        });
+        try
+        {
+            await using EmulatorServer server = await EmulatorServer.StartAsync(o => o.SeedPath = seed);
+            using Auth0Connection connection = Auth0Connection.Create(Auth0Emulator.SecretOptions(server, "narrow", "narrow-secret"));
+            await connection.ConnectAsync(CancellationToken.None);
+            string before = await server.SnapshotTextAsync();
+
+            var ex = await Assert.ThrowsAsync<PsCredRotate.Core.Http.ApiException>(() => Manager(connection).InvokeAsync(new SigningKeyPolicy(), false, Array.Empty<Uri>(), CancellationToken.None));
+
+            Assert.Equal(ErrorIds.InsufficientScope, ex.ErrorId);
+            Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+            Assert.Equal(before, await server.SnapshotTextAsync());
+        }
+        finally
+        {
+            File.Delete(seed);
+        }
+    }
+
     /// <summary>A JWKS endpoint that serves a fixed document (a gateway with a stale copy).</summary>
     private sealed class StaticJwks : IAsyncDisposable
     {
