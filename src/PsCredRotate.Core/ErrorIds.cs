@@ -72,6 +72,9 @@ public static class ErrorIds
     public const string NotConnected = "NotConnected";
     public const string AuthenticationFailed = "AuthenticationFailed";
 
+    // ---- Inventory (Get-ExpiringCredential) ----
+    public const string ExpiryWindowInvalid = "ExpiryWindowInvalid";
+
     // ---- Provider API calls (one id per HTTP outcome; the provider's own message is kept) ----
     public const string ApiBadRequest = "ApiBadRequest";
     public const string ApiUnauthorized = "ApiUnauthorized";

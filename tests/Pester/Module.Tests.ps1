@@ -38,6 +38,7 @@ Describe 'The PsCredRotate module' {
             'Export-RotationKey'
             'Get-Auth0Client'
             'Get-ClientCredential'
+            'Get-ExpiringCredential'
             'Import-RotationKey'
             'Invoke-ClientCredentialRotation'
             'New-ClientAssertion'
@@ -49,7 +50,7 @@ Describe 'The PsCredRotate module' {
             'Undo-ClientCredentialRotation'
         )
 
-        $names.Count | Should -Be 18
+        $names.Count | Should -Be 19
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -28,6 +28,8 @@ internal static class CmdletSurface
     public const string CredentialType = "PsCredRotate.Core.Rotation.ClientCredentialType";
     public const string TestResult = "PsCredRotate.Core.Rotation.ClientCredentialTestResult";
     public const string Rotation = "PsCredRotate.Core.Rotation.ClientCredentialRotation";
+    public const string Expiring = "PsCredRotate.Core.Inventory.ExpiringCredential";
+    public const string ExpirySources = "PsCredRotate.Core.Inventory.ExpiringCredentialSource[]";
 
     /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
     public sealed record Param(
@@ -179,6 +181,12 @@ internal static class CmdletSurface
             .. StartParams,
             new("Deploy", Script, MandatoryIn: All),
             new("KeepPrevious", Switch),
+        ]),
+        new("Get-ExpiringCredential", [Expiring], false, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("Within", Span),
+            new("Source", ExpirySources),
         ]),
     ];
 
