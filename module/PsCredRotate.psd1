@@ -37,6 +37,7 @@
         'Complete-ClientCredentialRotation'
         'Undo-ClientCredentialRotation'
         'Invoke-ClientCredentialRotation'
+        'Invoke-ClientSecretRotation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

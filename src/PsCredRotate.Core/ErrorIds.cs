@@ -114,4 +114,8 @@ public static class ErrorIds
     public const string ThrottleLimitInvalid = "ThrottleLimitInvalid";
 
     // ---- Connection keys and client secrets (Get/New-ConnectionKey, Invoke-ConnectionKeyRotation, Invoke-ClientSecretRotation) ----
+    public const string ClientUsesPrivateKeyJwt = "ClientUsesPrivateKeyJwt";
+    public const string SecretFileExists = "SecretFileExists";
+    public const string SecretFilePathInvalid = "SecretFilePathInvalid";
+    public const string SecretFileWriteFailed = "SecretFileWriteFailed";
 }

@@ -40,6 +40,7 @@ Describe 'The PsCredRotate module' {
             'Get-ClientCredential'
             'Import-RotationKey'
             'Invoke-ClientCredentialRotation'
+            'Invoke-ClientSecretRotation'
             'New-ClientAssertion'
             'New-RotationKey'
             'Remove-ClientCredential'
@@ -49,7 +50,7 @@ Describe 'The PsCredRotate module' {
             'Undo-ClientCredentialRotation'
         )
 
-        $names.Count | Should -Be 18
+        $names.Count | Should -Be 19
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -31,7 +31,7 @@ public sealed class SurfaceContractTests
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToArray();
 
-        Assert.Equal(14, CmdletSurface.Cmdlets.Count);
+        Assert.Equal(15, CmdletSurface.Cmdlets.Count);
         Assert.Equal(expected, ModuleAssembly.AllCmdlets.Select(c => c.CommandName).OrderBy(n => n, StringComparer.Ordinal));
     }
 

@@ -28,6 +28,7 @@ internal static class CmdletSurface
     public const string CredentialType = "PsCredRotate.Core.Rotation.ClientCredentialType";
     public const string TestResult = "PsCredRotate.Core.Rotation.ClientCredentialTestResult";
     public const string Rotation = "PsCredRotate.Core.Rotation.ClientCredentialRotation";
+    public const string SecretRotation = "PsCredRotate.Core.ClientSecrets.ClientSecretRotation";
 
     /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
     public sealed record Param(
@@ -179,6 +180,13 @@ internal static class CmdletSurface
             .. StartParams,
             new("Deploy", Script, MandatoryIn: All),
             new("KeepPrevious", Switch),
+        ]),
+        new("Invoke-ClientSecretRotation", [SecretRotation], true, "High", null, [],
+        [
+            new("Connection", Auth0Connection),
+            ClientIdByName(),
+            new("OutFile", String),
+            new("Force", Switch),
         ]),
     ];
 
