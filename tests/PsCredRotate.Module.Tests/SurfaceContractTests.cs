@@ -105,7 +105,11 @@ public sealed class SurfaceContractTests
         CmdletFacts facts = Compiled(name);
 
         Assert.Empty(CmdletRules.All(facts));
-        Assert.StartsWith(facts.Noun.StartsWith("Auth0", StringComparison.Ordinal) ? "PsCredRotate.Commands.Auth0" : "PsCredRotate.Commands.Credentials", facts.Namespace, StringComparison.Ordinal);
+        string area = facts.Noun.StartsWith("Auth0", StringComparison.Ordinal) ? "Auth0"
+            : facts.Noun.StartsWith("ClientSecret", StringComparison.Ordinal) ? "ClientSecrets"
+            : facts.Noun.StartsWith("ConnectionKey", StringComparison.Ordinal) ? "ConnectionKeys"
+            : "Credentials";
+        Assert.StartsWith("PsCredRotate.Commands." + area, facts.Namespace, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,7 +209,7 @@ public sealed class SurfaceContractTests
             .ToHashSet(StringComparer.Ordinal);
         string[] types = CmdletSurface.Cmdlets.SelectMany(c => c.Outputs).Append("PsCredRotate.Core.Rotation.RotationStep").Distinct().ToArray();
 
-        Assert.Equal(6, types.Length);
+        Assert.Equal(7, types.Length);
         Assert.Subset(tables, types.ToHashSet(StringComparer.Ordinal));
     }
 

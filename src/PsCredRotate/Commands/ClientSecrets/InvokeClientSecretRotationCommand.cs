@@ -16,7 +16,7 @@ namespace PsCredRotate.Commands.ClientSecrets;
 [OutputType(typeof(ClientSecretRotation))]
 public sealed class InvokeClientSecretRotationCommand : Auth0ConnectedCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
     public string ClientId { get; set; } = null!;
 
