@@ -118,4 +118,9 @@ public static class ErrorIds
     public const string SecretFileExists = "SecretFileExists";
     public const string SecretFilePathInvalid = "SecretFilePathInvalid";
     public const string SecretFileWriteFailed = "SecretFileWriteFailed";
+    public const string ConnectionNotFound = "ConnectionNotFound";
+    public const string ConnectionKeysUnsupported = "ConnectionKeysUnsupported";
+    public const string ConnectionNotPrivateKeyJwt = "ConnectionNotPrivateKeyJwt";
+    public const string ConnectionKeysExist = "ConnectionKeysExist";
+    public const string ConnectionKeysMissing = "ConnectionKeysMissing";
 }
