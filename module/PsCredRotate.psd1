@@ -38,6 +38,9 @@
         'Undo-ClientCredentialRotation'
         'Invoke-ClientCredentialRotation'
         'Invoke-ClientSecretRotation'
+        'Get-ConnectionKey'
+        'New-ConnectionKey'
+        'Invoke-ConnectionKeyRotation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

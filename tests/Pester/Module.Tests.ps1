@@ -38,10 +38,13 @@ Describe 'The PsCredRotate module' {
             'Export-RotationKey'
             'Get-Auth0Client'
             'Get-ClientCredential'
+            'Get-ConnectionKey'
             'Import-RotationKey'
             'Invoke-ClientCredentialRotation'
             'Invoke-ClientSecretRotation'
+            'Invoke-ConnectionKeyRotation'
             'New-ClientAssertion'
+            'New-ConnectionKey'
             'New-RotationKey'
             'Remove-ClientCredential'
             'Set-ClientCredential'
@@ -50,7 +53,7 @@ Describe 'The PsCredRotate module' {
             'Undo-ClientCredentialRotation'
         )
 
-        $names.Count | Should -Be 19
+        $names.Count | Should -Be 22
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -31,7 +31,7 @@ public sealed class SurfaceContractTests
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToArray();
 
-        Assert.Equal(15, CmdletSurface.Cmdlets.Count);
+        Assert.Equal(18, CmdletSurface.Cmdlets.Count);
         Assert.Equal(expected, ModuleAssembly.AllCmdlets.Select(c => c.CommandName).OrderBy(n => n, StringComparer.Ordinal));
     }
 
@@ -209,7 +209,7 @@ public sealed class SurfaceContractTests
             .ToHashSet(StringComparer.Ordinal);
         string[] types = CmdletSurface.Cmdlets.SelectMany(c => c.Outputs).Append("PsCredRotate.Core.Rotation.RotationStep").Distinct().ToArray();
 
-        Assert.Equal(7, types.Length);
+        Assert.Equal(8, types.Length);
         Assert.Subset(tables, types.ToHashSet(StringComparer.Ordinal));
     }
 
