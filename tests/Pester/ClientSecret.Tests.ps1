@@ -174,6 +174,9 @@ Describe 'Invoke-ClientSecretRotation' {
 
         $new | Should -Not -BeExactly $oldSecret
         $text | Should -Match 'no overlap'
+        # The debug stream was captured, with the answer that carried the secret (redacted).
+        $text | Should -Match 'rotate-secret'
+        $text | Should -Match '"client_secret":\s*"\[redacted\]"'
         $text.Contains($new) | Should -BeFalse
         $text.Contains($oldSecret) | Should -BeFalse
     }
