@@ -38,6 +38,10 @@
         'Undo-ClientCredentialRotation'
         'Invoke-ClientCredentialRotation'
         'Get-ExpiringCredential'
+        'Invoke-ClientSecretRotation'
+        'Get-ConnectionKey'
+        'New-ConnectionKey'
+        'Invoke-ConnectionKeyRotation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -117,4 +117,13 @@ public static class ErrorIds
     public const string ThrottleLimitInvalid = "ThrottleLimitInvalid";
 
     // ---- Connection keys and client secrets (Get/New-ConnectionKey, Invoke-ConnectionKeyRotation, Invoke-ClientSecretRotation) ----
+    public const string ClientUsesPrivateKeyJwt = "ClientUsesPrivateKeyJwt";
+    public const string SecretFileExists = "SecretFileExists";
+    public const string SecretFilePathInvalid = "SecretFilePathInvalid";
+    public const string SecretFileWriteFailed = "SecretFileWriteFailed";
+    public const string ConnectionNotFound = "ConnectionNotFound";
+    public const string ConnectionKeysUnsupported = "ConnectionKeysUnsupported";
+    public const string ConnectionNotPrivateKeyJwt = "ConnectionNotPrivateKeyJwt";
+    public const string ConnectionKeysExist = "ConnectionKeysExist";
+    public const string ConnectionKeysMissing = "ConnectionKeysMissing";
 }

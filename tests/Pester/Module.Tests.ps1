@@ -39,9 +39,13 @@ Describe 'The PsCredRotate module' {
             'Get-Auth0Client'
             'Get-ClientCredential'
             'Get-ExpiringCredential'
+            'Get-ConnectionKey'
             'Import-RotationKey'
             'Invoke-ClientCredentialRotation'
+            'Invoke-ClientSecretRotation'
+            'Invoke-ConnectionKeyRotation'
             'New-ClientAssertion'
+            'New-ConnectionKey'
             'New-RotationKey'
             'Remove-ClientCredential'
             'Set-ClientCredential'
@@ -50,7 +54,7 @@ Describe 'The PsCredRotate module' {
             'Undo-ClientCredentialRotation'
         )
 
-        $names.Count | Should -Be 19
+        $names.Count | Should -Be 23
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -30,6 +30,8 @@ internal static class CmdletSurface
     public const string Rotation = "PsCredRotate.Core.Rotation.ClientCredentialRotation";
     public const string Expiring = "PsCredRotate.Core.Inventory.ExpiringCredential";
     public const string ExpirySources = "PsCredRotate.Core.Inventory.ExpiringCredentialSource[]";
+    public const string SecretRotation = "PsCredRotate.Core.ClientSecrets.ClientSecretRotation";
+    public const string ConnectionKey = "PsCredRotate.Core.ConnectionKeys.ConnectionKey";
 
     /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
     public sealed record Param(
@@ -187,6 +189,30 @@ internal static class CmdletSurface
             new("Connection", Auth0Connection),
             new("Within", Span),
             new("Source", ExpirySources),
+        ]),
+        new("Invoke-ClientSecretRotation", [SecretRotation], true, "High", null, [],
+        [
+            new("Connection", Auth0Connection),
+            ClientIdByName(),
+            new("OutFile", String),
+            new("Force", Switch),
+        ]),
+        new("Get-ConnectionKey", [ConnectionKey], false, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("ConnectionId", String, MandatoryIn: All, ByPropertyName: true),
+        ]),
+        new("New-ConnectionKey", [ConnectionKey], true, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("ConnectionId", String, MandatoryIn: All, ByPropertyName: true),
+            new("SigningAlgorithm", String, ValidateSet: ["RS256", "RS384", "RS512", "PS256", "PS384", "ES256", "ES384"]),
+        ]),
+        new("Invoke-ConnectionKeyRotation", [ConnectionKey], true, "High", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("ConnectionId", String, MandatoryIn: All, ByPropertyName: true),
+            new("SigningAlgorithm", String, ValidateSet: ["RS256", "RS384", "RS512", "PS256", "PS384", "ES256", "ES384"]),
         ]),
     ];
 
