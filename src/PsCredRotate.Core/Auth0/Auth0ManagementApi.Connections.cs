@@ -23,6 +23,26 @@ public sealed partial class Auth0ManagementApi
         return Auth0Wire.Read(response, request, ConnectionKeyWire.ReadConnection);
     }
 
+    /// <summary>GET /connections?strategy=… (every page of 100): the connections with one of <paramref name="strategies"/>.</summary>
+    public async Task<IReadOnlyList<Auth0ConnectionInfo>> ListConnectionsAsync(IReadOnlyCollection<string> strategies, CancellationToken cancellationToken)
+    {
+        string filter = string.Join(",", strategies ?? Array.Empty<string>());
+        var result = new List<Auth0ConnectionInfo>();
+        for (int page = 0; ; page++)
+        {
+            string path = $"/api/v2/connections?page={page.ToString(System.Globalization.CultureInfo.InvariantCulture)}&per_page={PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}&include_totals=true"
+                + (filter.Length == 0 ? string.Empty : "&strategy=" + Uri.EscapeDataString(filter));
+            var request = new ApiRequest(HttpMethod.Get, path);
+            ApiResponse response = await _connection.SendManagementAsync(request, cancellationToken).ConfigureAwait(false);
+            (List<Auth0ConnectionInfo> connections, int? total) = Auth0Wire.Read(response, request, root => ReadPage(root, "connections", ConnectionKeyWire.ReadConnection));
+            result.AddRange(connections);
+            if (connections.Count == 0 || (total is int t ? result.Count >= t : connections.Count < PageSize))
+            {
+                return result;
+            }
+        }
+    }
+
     /// <summary>GET /connections/{id}/keys: every key (current, next, previous).</summary>
     public async Task<IReadOnlyList<ConnectionKey>> ListConnectionKeysAsync(string connectionId, CancellationToken cancellationToken)
     {

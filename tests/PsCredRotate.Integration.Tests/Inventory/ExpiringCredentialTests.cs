@@ -58,6 +58,31 @@ public sealed class ExpiringCredentialTests
     }
 
     [Fact]
+    public async Task Connection_keys_are_listed_by_their_certificates_NotAfter()
+    {
+        await using EmulatorServer server = await EmulatorServer.StartAsync();
+        using Auth0Connection connection = Auth0Connection.Create(new Auth0ConnectionOptions
+        {
+            Domain = "http://" + server.Domain,
+            ClientId = server.ManagementClientId,
+            ClientSecret = SecureStrings.FromString(server.ManagementClientSecret),
+        });
+        await connection.ConnectAsync(CancellationToken.None);
+        IReadOnlyList<Core.ConnectionKeys.ConnectionKey> keys = await connection.Management.ListConnectionKeysAsync("con_oidcSample00001", CancellationToken.None);
+        var inventory = new ExpiryInventory(new[] { new Auth0ConnectionKeyExpirySource(connection) });
+
+        IReadOnlyList<ExpiringCredential> withinAYear = await inventory.FindAsync(TimeSpan.FromDays(400), null, CancellationToken.None);
+        IReadOnlyList<ExpiringCredential> withinAMonth = await inventory.FindAsync(TimeSpan.FromDays(30), null, CancellationToken.None);
+
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(
+            keys.OrderBy(k => k.NotAfter).ThenBy(k => k.Kid, StringComparer.Ordinal).Select(k => $"{k.Kid} {k.NotAfter:O} {k.State}"),
+            withinAYear.Select(f => $"{f.Kid} {f.ExpiresAt:O} {f.Name}"));
+        Assert.All(withinAYear, f => Assert.Equal(("con_oidcSample00001", ExpiringCredentialSource.ConnectionKey), (f.ConnectionId!, f.Source)));
+        Assert.Empty(withinAMonth);
+    }
+
+    [Fact]
     public async Task A_negative_window_is_refused_before_any_call()
     {
         await using EmulatorServer server = await EmulatorServer.StartAsync();

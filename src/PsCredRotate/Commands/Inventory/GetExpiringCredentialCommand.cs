@@ -10,8 +10,8 @@ namespace PsCredRotate.Commands.Inventory;
 
 /// <summary>
 /// Get-ExpiringCredential: everything in the tenant that expires within -Within (already expired
-/// included), soonest first: client credentials (expires_at). Reads every client within the
-/// connection's rate limit, with progress.
+/// included), soonest first: client credentials (expires_at) and connection keys (certificate
+/// NotAfter). Reads every client and keyed connection within the connection's rate limit, with progress.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ExpiringCredential")]
 [OutputType(typeof(ExpiringCredential))]
@@ -44,7 +44,11 @@ public sealed class GetExpiringCredentialCommand : Auth0ConnectedCmdlet
             return;
         }
 
-        IEnumerable<IExpirySource> sources = new IExpirySource[] { new Auth0ClientCredentialExpirySource(connection) };
+        IEnumerable<IExpirySource> sources = new IExpirySource[]
+        {
+            new Auth0ClientCredentialExpirySource(connection),
+            new Auth0ConnectionKeyExpirySource(connection),
+        };
         if (Source is { Length: > 0 } wanted)
         {
             sources = sources.Where(s => wanted.Contains(s.Source));
