@@ -40,6 +40,11 @@
         'Get-SigningKey'
         'Revoke-SigningKey'
         'Invoke-SigningKeyRotation'
+        'Get-ExpiringCredential'
+        'Invoke-ClientSecretRotation'
+        'Get-ConnectionKey'
+        'New-ConnectionKey'
+        'Invoke-ConnectionKeyRotation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -72,6 +72,9 @@ public static class ErrorIds
     public const string NotConnected = "NotConnected";
     public const string AuthenticationFailed = "AuthenticationFailed";
 
+    // ---- Inventory (Get-ExpiringCredential) ----
+    public const string ExpiryWindowInvalid = "ExpiryWindowInvalid";
+
     // ---- Provider API calls (one id per HTTP outcome; the provider's own message is kept) ----
     public const string ApiBadRequest = "ApiBadRequest";
     public const string ApiUnauthorized = "ApiUnauthorized";
@@ -123,4 +126,13 @@ public static class ErrorIds
     public const string ThrottleLimitInvalid = "ThrottleLimitInvalid";
 
     // ---- Connection keys and client secrets (Get/New-ConnectionKey, Invoke-ConnectionKeyRotation, Invoke-ClientSecretRotation) ----
+    public const string ClientUsesPrivateKeyJwt = "ClientUsesPrivateKeyJwt";
+    public const string SecretFileExists = "SecretFileExists";
+    public const string SecretFilePathInvalid = "SecretFilePathInvalid";
+    public const string SecretFileWriteFailed = "SecretFileWriteFailed";
+    public const string ConnectionNotFound = "ConnectionNotFound";
+    public const string ConnectionKeysUnsupported = "ConnectionKeysUnsupported";
+    public const string ConnectionNotPrivateKeyJwt = "ConnectionNotPrivateKeyJwt";
+    public const string ConnectionKeysExist = "ConnectionKeysExist";
+    public const string ConnectionKeysMissing = "ConnectionKeysMissing";
 }

@@ -38,9 +38,14 @@ Describe 'The PsCredRotate module' {
             'Export-RotationKey'
             'Get-Auth0Client'
             'Get-ClientCredential'
+            'Get-ExpiringCredential'
+            'Get-ConnectionKey'
             'Import-RotationKey'
             'Invoke-ClientCredentialRotation'
+            'Invoke-ClientSecretRotation'
+            'Invoke-ConnectionKeyRotation'
             'New-ClientAssertion'
+            'New-ConnectionKey'
             'New-RotationKey'
             'Remove-ClientCredential'
             'Set-ClientCredential'
@@ -52,7 +57,7 @@ Describe 'The PsCredRotate module' {
             'Invoke-SigningKeyRotation'
         )
 
-        $names.Count | Should -Be (18 + 3)
+        $names.Count | Should -Be 26
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -32,6 +32,10 @@ internal static class CmdletSurface
     public const string SigningKeyStates = "PsCredRotate.Core.SigningKeys.SigningKeyState[]";
     public const string SigningKeyRotationResult = "PsCredRotate.Core.SigningKeys.SigningKeyRotationResult";
     public const string Uris = "System.Uri[]";
+    public const string Expiring = "PsCredRotate.Core.Inventory.ExpiringCredential";
+    public const string ExpirySources = "PsCredRotate.Core.Inventory.ExpiringCredentialSource[]";
+    public const string SecretRotation = "PsCredRotate.Core.ClientSecrets.ClientSecretRotation";
+    public const string ConnectionKey = "PsCredRotate.Core.ConnectionKeys.ConnectionKey";
 
     /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
     public sealed record Param(
@@ -207,6 +211,36 @@ internal static class CmdletSurface
             new("RetentionPeriod", Span),
             new("RevokePrevious", Switch),
             new("VerifyJwksUri", Uris),
+        ]),
+        new("Get-ExpiringCredential", [Expiring], false, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("Within", Span),
+            new("Source", ExpirySources),
+        ]),
+        new("Invoke-ClientSecretRotation", [SecretRotation], true, "High", null, [],
+        [
+            new("Connection", Auth0Connection),
+            ClientIdByName(),
+            new("OutFile", String),
+            new("Force", Switch),
+        ]),
+        new("Get-ConnectionKey", [ConnectionKey], false, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("ConnectionId", String, MandatoryIn: All, ByPropertyName: true),
+        ]),
+        new("New-ConnectionKey", [ConnectionKey], true, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("ConnectionId", String, MandatoryIn: All, ByPropertyName: true),
+            new("SigningAlgorithm", String, ValidateSet: ["RS256", "RS384", "RS512", "PS256", "PS384", "ES256", "ES384"]),
+        ]),
+        new("Invoke-ConnectionKeyRotation", [ConnectionKey], true, "High", null, [],
+        [
+            new("Connection", Auth0Connection),
+            new("ConnectionId", String, MandatoryIn: All, ByPropertyName: true),
+            new("SigningAlgorithm", String, ValidateSet: ["RS256", "RS384", "RS512", "PS256", "PS384", "ES256", "ES384"]),
         ]),
     ];
 
