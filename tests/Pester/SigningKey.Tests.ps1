@@ -284,3 +284,29 @@ Describe 'Invoke-SigningKeyRotation' {
         }
     }
 }
+
+Describe 'Get-ExpiringCredential -Source SigningKey' {
+    BeforeEach {
+        Restore-TestEmulator -Emulator $emulator
+    }
+
+    It 'lists the current, next and previous signing keys by certificate NotAfter, not the revoked ones' {
+        $rotation = Invoke-SigningKeyRotation -Confirm:$false
+        $revoked = $rotation.PreviousKids[0]
+        Invoke-SigningKeyRotation -Confirm:$false | Out-Null
+        Revoke-SigningKey -Kid $revoked -Force -Confirm:$false
+
+        $found = @(Get-ExpiringCredential -Within (New-TimeSpan -Days 4000) -Source SigningKey)
+        $keys = @(Get-SigningKey | Where-Object { [string]$_.State -ne 'Revoked' })
+
+        $found.Count | Should -Be 3
+        (@($found.Kid) | Sort-Object) -join ',' | Should -BeExactly ((@($keys.Kid) | Sort-Object) -join ',')
+        $found.Kid | Should -Not -Contain $revoked
+        foreach ($item in $found) {
+            [string]$item.Source | Should -BeExactly 'SigningKey'
+            $item.ExpiresAt | Should -Be ($keys | Where-Object Kid -eq $item.Kid).NotAfter
+            $item.Name | Should -BeIn @('Current', 'Next', 'Previous')
+        }
+        @(Get-ExpiringCredential -Within 30 -Source SigningKey).Count | Should -Be 0
+    }
+}

@@ -133,3 +133,28 @@ public sealed class Auth0SigningKeyApiTests
         Assert.Equal(ErrorIds.ApiResponseInvalid, (await Assert.ThrowsAsync<ApiException>(() => ((ISigningKeyApi)tenant.Connection.Management).GetJwksKidsAsync(null, CancellationToken.None))).ErrorId);
     }
 }
+
+/// <summary>Get-ExpiringCredential's signing-key source.</summary>
+public sealed class Auth0SigningKeyExpirySourceTests
+{
+    [Fact]
+    public async Task Every_signing_key_but_the_revoked_one_is_listed_by_certificate_NotAfter_with_its_state()
+    {
+        using RotationKey key = KeyGenerator.Generate(new KeyGenerationOptions { Algorithm = KeyAlgorithm.RS256, Certificate = true, Name = "t", NotAfter = new DateTimeOffset(2027, 1, 9, 12, 0, 0, TimeSpan.Zero) });
+        string cert = System.Text.Json.JsonSerializer.Serialize(key.CertificatePem);
+        string list = "[{\"kid\":\"kCur\",\"cert\":" + cert + ",\"fingerprint\":\"A\",\"thumbprint\":\"A\",\"current\":true,\"current_since\":\"2026-01-01T00:00:00.000Z\"},"
+            + "{\"kid\":\"kGone\",\"cert\":" + cert + ",\"fingerprint\":\"B\",\"thumbprint\":\"B\",\"previous\":true,\"revoked\":true,\"revoked_at\":\"2026-02-01T00:00:00.000Z\"}]";
+        using var tenant = new FakeTenant(r => FakeTenant.Is(r, "GET", "/api/v2/keys/signing") ? FakeTenant.Ok(list) : null);
+        var source = new Auth0SigningKeyExpirySource(tenant.Connection);
+
+        IReadOnlyList<PsCredRotate.Core.Inventory.ExpiringCredential> found = await source.ReadAsync(tenant.Now, null, CancellationToken.None);
+
+        PsCredRotate.Core.Inventory.ExpiringCredential only = Assert.Single(found);
+        Assert.Equal(PsCredRotate.Core.Inventory.ExpiringCredentialSource.SigningKey, only.Source);
+        Assert.Equal("kCur", only.Kid);
+        Assert.Equal("Current", only.Name);
+        Assert.Equal(new DateTimeOffset(2027, 1, 9, 12, 0, 0, TimeSpan.Zero), only.ExpiresAt);
+        Assert.Equal(41, only.DaysLeft);
+        Assert.Equal(FakeTenant.Domain, only.Tenant);
+    }
+}

@@ -48,6 +48,7 @@ public sealed class GetExpiringCredentialCommand : Auth0ConnectedCmdlet
         {
             new Auth0ClientCredentialExpirySource(connection),
             new Auth0ConnectionKeyExpirySource(connection),
+            new Auth0SigningKeyExpirySource(connection),
         };
         if (Source is { Length: > 0 } wanted)
         {
