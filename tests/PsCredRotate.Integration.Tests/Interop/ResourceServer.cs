@@ -15,7 +15,7 @@ namespace PsCredRotate.Integration.Tests.Interop;
 internal sealed class ResourceServer : IAsyncDisposable
 {
     /// <summary>How long the caller keeps one token (its lifetime, for the test's purposes).</summary>
-    public static readonly TimeSpan TokenReuse = TimeSpan.FromMilliseconds(2000);
+    public static readonly TimeSpan TokenReuse = TimeSpan.FromMilliseconds(3000);
 
     /// <summary>How long the middleware caches the JWKS.</summary>
     public static readonly TimeSpan JwksCache = TimeSpan.FromMilliseconds(300);
@@ -72,6 +72,7 @@ internal sealed class ResourceServer : IAsyncDisposable
             node["rejected"]!.GetValue<int>(),
             node["callErrors"]!.GetValue<int>(),
             node["tokenErrors"]!.GetValue<int>(),
+            node["tokens"]!.GetValue<int>(),
             node["kidsAccepted"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<int>()),
             node["kidsRejected"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<int>()),
             node["lastRejection"]?.GetValue<string>());
@@ -127,6 +128,7 @@ internal sealed record ResourceServerStats(
     int Rejected,
     int CallErrors,
     int TokenErrors,
+    int Tokens,
     IReadOnlyDictionary<string, int> KidsAccepted,
     IReadOnlyDictionary<string, int> KidsRejected,
     string? LastRejection)

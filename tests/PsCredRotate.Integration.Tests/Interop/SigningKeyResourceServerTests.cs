@@ -60,6 +60,9 @@ public sealed class SigningKeyResourceServerTests
         await api.WaitForAsync(s => s.Accepted >= 10, TimeSpan.FromSeconds(30), "the caller to warm up");
 
         await AdvanceAsync(emulator, RotateAfter + TimeSpan.FromDays(1));
+        // Rotate and revoke just after the caller took a token, as a token in use always is somewhere.
+        int tokens = (await api.StatsAsync()).Tokens;
+        await api.WaitForAsync(s => s.Tokens > tokens, ResourceServer.TokenReuse * 3, "the caller to take a new token");
         SigningKeyRotationResult rotated = (await keys.InvokeAsync(noRetention, verify: true, Array.Empty<Uri>(), CancellationToken.None))!;
         string previous = rotated.Keys.Single(k => k.State == SigningKeyState.Previous).Kid;
         SigningKeyRotationResult revoked = (await keys.InvokeAsync(noRetention, verify: true, Array.Empty<Uri>(), CancellationToken.None))!;
