@@ -10,8 +10,9 @@ namespace PsCredRotate.Commands.Inventory;
 
 /// <summary>
 /// Get-ExpiringCredential: everything in the tenant that expires within -Within (already expired
-/// included), soonest first: client credentials (expires_at) and connection keys (certificate
-/// NotAfter). Reads every client and keyed connection within the connection's rate limit, with progress.
+/// included), soonest first: client credentials (expires_at), connection keys and signing keys
+/// (certificate NotAfter). Reads every client and keyed connection within the connection's rate
+/// limit, with progress.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ExpiringCredential")]
 [OutputType(typeof(ExpiringCredential))]
