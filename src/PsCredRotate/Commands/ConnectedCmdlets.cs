@@ -37,6 +37,33 @@ public abstract class Auth0ConnectedCmdlet : PsCredRotateCmdlet
 
     /// <summary>-Connection, else the session default; NotConnected when there is none.</summary>
     protected Auth0Connection ResolveConnection() => ConnectionResolver.Resolve(Connection);
+
+    /// <summary>The resolved tenant (set in <see cref="BeginProcessing"/>).</summary>
+    protected Auth0Connection Tenant { get; private set; } = null!;
+
+    /// <summary>
+    /// Resolves the connection before any item is read (a terminating NotConnected when there is
+    /// none), then lets the cmdlet build what it works with on the pipeline thread.
+    /// </summary>
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            Tenant = ResolveConnection();
+        }
+        catch (PsCredRotateException ex)
+        {
+            ThrowTerminatingError(ex);
+            return;
+        }
+
+        OnConnected(Tenant);
+    }
+
+    /// <summary>Builds the cmdlet's Core objects against <paramref name="tenant"/> (the managers workers use).</summary>
+    protected virtual void OnConnected(Auth0Connection tenant)
+    {
+    }
 }
 
 /// <summary>A provider-neutral credential cmdlet: -Connection is any connection with client credentials, default the session's.</summary>

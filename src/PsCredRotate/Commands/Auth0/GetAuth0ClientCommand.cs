@@ -35,19 +35,6 @@ public sealed class GetAuth0ClientCommand : Auth0ConnectedCmdlet
     [ValidateNotNullOrEmpty]
     public ClientAuthenticationMethod[]? AuthenticationMethod { get; set; }
 
-    private Auth0Connection _connection = null!;
-
-    protected override void BeginProcessing()
-    {
-        try
-        {
-            _connection = ResolveConnection();
-        }
-        catch (PsCredRotateException ex)
-        {
-            ThrowTerminatingError(ex);
-        }
-    }
 
     protected override void ProcessRecord()
     {
@@ -55,7 +42,7 @@ public sealed class GetAuth0ClientCommand : Auth0ConnectedCmdlet
         {
             foreach (string id in ids)
             {
-                if (TryAwait(ct => _connection.Management.GetClientAsync(id, ct), id, out Auth0Client client))
+                if (TryAwait(ct => Tenant.Management.GetClientAsync(id, ct), id, out Auth0Client client))
                 {
                     WriteObject(client);
                 }
@@ -71,7 +58,7 @@ public sealed class GetAuth0ClientCommand : Auth0ConnectedCmdlet
             AuthenticationMethods = AuthenticationMethod ?? new ClientAuthenticationMethod[0],
         };
         var progress = new PostedProgress<int>(Dispatcher, read => WriteProgress(new ProgressRecord(ProgressActivityId, "Reading Auth0 clients", $"{read} read")));
-        if (TryAwait(ct => _connection.Management.ListClientsAsync(query, progress, ct), _connection.Domain, out IReadOnlyList<Auth0Client> clients))
+        if (TryAwait(ct => Tenant.Management.ListClientsAsync(query, progress, ct), Tenant.Domain, out IReadOnlyList<Auth0Client> clients))
         {
             WriteProgress(new ProgressRecord(ProgressActivityId, "Reading Auth0 clients", $"{clients.Count} read") { RecordType = ProgressRecordType.Completed });
             WriteObject(clients, enumerateCollection: true);

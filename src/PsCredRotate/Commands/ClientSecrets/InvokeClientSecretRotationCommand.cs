@@ -31,21 +31,7 @@ public sealed class InvokeClientSecretRotationCommand : Auth0ConnectedCmdlet
 
     private ClientSecretRotator _rotator = null!;
 
-    protected override void BeginProcessing()
-    {
-        Auth0Connection connection;
-        try
-        {
-            connection = ResolveConnection();
-        }
-        catch (PsCredRotateException ex)
-        {
-            ThrowTerminatingError(ex);
-            return;
-        }
-
-        _rotator = new ClientSecretRotator(connection, RotationHost);
-    }
+    protected override void OnConnected(Auth0Connection tenant) => _rotator = new ClientSecretRotator(tenant, RotationHost);
 
     protected override void ProcessRecord()
     {

@@ -15,19 +15,5 @@ public abstract class ConnectionKeyCmdlet : Auth0ConnectedCmdlet
     /// <summary>Connection keys against the resolved tenant, asking this cmdlet (set in BeginProcessing).</summary>
     protected ConnectionKeyManager Manager { get; private set; } = null!;
 
-    protected override void BeginProcessing()
-    {
-        Auth0Connection connection;
-        try
-        {
-            connection = ResolveConnection();
-        }
-        catch (PsCredRotateException ex)
-        {
-            ThrowTerminatingError(ex);
-            return;
-        }
-
-        Manager = new ConnectionKeyManager(connection, RotationHost);
-    }
+    protected override void OnConnected(Auth0Connection tenant) => Manager = new ConnectionKeyManager(tenant, RotationHost);
 }

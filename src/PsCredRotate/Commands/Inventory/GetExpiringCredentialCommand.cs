@@ -33,17 +33,17 @@ public sealed class GetExpiringCredentialCommand : Auth0ConnectedCmdlet
 
     protected override void EndProcessing()
     {
-        Auth0Connection connection;
         try
         {
             ExpiryInventory.ValidateWindow(Within);
-            connection = ResolveConnection();
         }
         catch (PsCredRotateException ex)
         {
             ThrowTerminatingError(ex);
             return;
         }
+
+        Auth0Connection connection = Tenant;
 
         IEnumerable<IExpirySource> sources = new IExpirySource[]
         {

@@ -9,22 +9,7 @@ public abstract class SigningKeyCmdlet : Auth0ConnectedCmdlet
 {
     private SigningKeyManager? _manager;
 
-    protected Auth0Connection Tenant { get; private set; } = null!;
-
     protected SigningKeyManager Manager => _manager ?? throw new System.InvalidOperationException("BeginProcessing has not run.");
 
-    protected override void BeginProcessing()
-    {
-        try
-        {
-            Tenant = ResolveConnection();
-        }
-        catch (PsCredRotateException ex)
-        {
-            ThrowTerminatingError(ex);
-            return;
-        }
-
-        _manager = new SigningKeyManager(Tenant.Management, RotationHost);
-    }
+    protected override void OnConnected(Auth0Connection tenant) => _manager = new SigningKeyManager(tenant.Management, RotationHost);
 }
