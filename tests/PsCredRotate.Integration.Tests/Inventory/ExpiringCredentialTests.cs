@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Auth0;
 using PsCredRotate.Core.Inventory;
+using PsCredRotate.Integration.Tests.Auth0;
 using PsCredRotate.Integration.Tests.Infrastructure;
 
 namespace PsCredRotate.Integration.Tests.Inventory;
@@ -27,14 +28,7 @@ public sealed class ExpiringCredentialTests
                 o.RateLimitBurst = 50;
             });
             var recorder = new RequestRecorder();
-            using Auth0Connection connection = Auth0Connection.Create(new Auth0ConnectionOptions
-            {
-                Domain = "http://" + server.Domain,
-                ClientId = server.ManagementClientId,
-                ClientSecret = SecureStrings.FromString(server.ManagementClientSecret),
-                Handler = recorder,
-            });
-            await connection.ConnectAsync(CancellationToken.None);
+            using Auth0Connection connection = await Auth0Emulator.ConnectAsync(server, o => o.Handler = recorder);
             var reports = new List<string>();
             var inventory = new ExpiryInventory(new[] { new Auth0ClientCredentialExpirySource(connection) }, () => now);
 
@@ -61,13 +55,7 @@ public sealed class ExpiringCredentialTests
     public async Task Connection_keys_are_listed_by_their_certificates_NotAfter()
     {
         await using EmulatorServer server = await EmulatorServer.StartAsync();
-        using Auth0Connection connection = Auth0Connection.Create(new Auth0ConnectionOptions
-        {
-            Domain = "http://" + server.Domain,
-            ClientId = server.ManagementClientId,
-            ClientSecret = SecureStrings.FromString(server.ManagementClientSecret),
-        });
-        await connection.ConnectAsync(CancellationToken.None);
+        using Auth0Connection connection = await Auth0Emulator.ConnectAsync(server);
         IReadOnlyList<Core.ConnectionKeys.ConnectionKey> keys = await connection.Management.ListConnectionKeysAsync("con_oidcSample00001", CancellationToken.None);
         var inventory = new ExpiryInventory(new[] { new Auth0ConnectionKeyExpirySource(connection) });
 
@@ -87,13 +75,9 @@ public sealed class ExpiringCredentialTests
     {
         await using EmulatorServer server = await EmulatorServer.StartAsync();
         var recorder = new RequestRecorder();
-        using Auth0Connection connection = Auth0Connection.Create(new Auth0ConnectionOptions
-        {
-            Domain = "http://" + server.Domain,
-            ClientId = server.ManagementClientId,
-            ClientSecret = SecureStrings.FromString(server.ManagementClientSecret),
-            Handler = recorder,
-        });
+        Auth0ConnectionOptions options = Auth0Emulator.SecretOptions(server);
+        options.Handler = recorder;
+        using Auth0Connection connection = Auth0Connection.Create(options);
         var inventory = new ExpiryInventory(new[] { new Auth0ClientCredentialExpirySource(connection) });
 
         var e = await Assert.ThrowsAsync<PsCredRotateException>(() => inventory.FindAsync(TimeSpan.FromDays(-1), null, CancellationToken.None));
