@@ -135,4 +135,10 @@ public static class ErrorIds
     public const string ConnectionNotPrivateKeyJwt = "ConnectionNotPrivateKeyJwt";
     public const string ConnectionKeysExist = "ConnectionKeysExist";
     public const string ConnectionKeysMissing = "ConnectionKeysMissing";
+
+    // ---- Dfns connection, credentials and key rotation (Connect-DfnsOrganization, *-DfnsCredential, Invoke-DfnsKeyRotation) ----
+
+    // ---- Dfns webhooks (Get/New/Remove-DfnsWebhook, Test-WebhookSignature) ----
+
+    // ---- OpenID client registration management, RFC 7592 (Connect-OidcClientRegistration) ----
 }
