@@ -42,6 +42,9 @@ internal sealed class FakeDfns
     /// <summary>HTTP status for POST /auth/credentials/init and POST /auth/credentials (the service-account conflict); null: allowed.</summary>
     public int? RefuseCreation { get; set; }
 
+    /// <summary>credIds whose user-action signatures are refused as if the key were wrong.</summary>
+    public HashSet<string> RefusedCredIds { get; } = new();
+
     /// <summary>Answer the next real (user-action) request with 202 (policy approval).</summary>
     public bool PolicyPending { get; set; }
 
@@ -165,7 +168,7 @@ internal sealed class FakeDfns
         byte[] clientData = Base64UrlDecode((string)assertion["clientData"]!);
         byte[] signature = Base64UrlDecode((string)assertion["signature"]!);
         string expected = "{\"type\":\"key.get\",\"challenge\":\"" + challenge.Challenge + "\"}";
-        if (credential is null || Encoding.UTF8.GetString(clientData) != expected || !Verify(credential.PublicKeyPem, clientData, signature))
+        if (credential is null || RefusedCredIds.Contains(credential.CredId) || Encoding.UTF8.GetString(clientData) != expected || !Verify(credential.PublicKeyPem, clientData, signature))
         {
             return Error(401, "Invalid signature");
         }
