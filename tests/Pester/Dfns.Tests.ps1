@@ -279,3 +279,55 @@ Describe 'Invoke-DfnsKeyRotation' {
         @((Get-DfnsState | ConvertFrom-Json).credentials | Where-Object { $_.isActive }).Count | Should -Be 1
     }
 }
+
+Describe 'docs/examples/Rotate-DfnsKey.ps1' {
+    BeforeEach {
+        Restore-TestEmulator -Emulator $emulator
+        $example = Join-Path $PSScriptRoot '../../docs/examples/Rotate-DfnsKey.ps1'
+        $key = New-RotationKey -Algorithm ES256
+        $account = New-TestServiceAccount -Key $key
+        $dir = Join-Path $TestDrive ('svc-' + [guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $keyFile = Join-Path $dir 'dfns.pem'
+        Export-RotationKey -Key $key -Path $keyFile | Out-Null
+        Set-Content -LiteralPath ($keyFile + '.credid') -Value $account.credId -NoNewline
+        $token = ConvertTo-SecureString -String $account.token -AsPlainText -Force
+        $global:LASTEXITCODE = 0
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = Get-DfnsState
+
+        & $example -KeyPath $keyFile -Token $token -BaseUri $emulator.BaseUrl -WhatIf | Out-Null
+
+        Get-DfnsState | Should -BeExactly $before
+        (Import-RotationKey -Path $keyFile).Kid | Should -BeExactly $key.Kid
+        Test-Path -LiteralPath ($keyFile + '.next') | Should -BeFalse
+    }
+
+    It 'rotates, puts the new key and credId where the service reads them, and runs -Deploy before the proof' {
+        $deployed = New-Object System.Collections.Generic.List[string]
+
+        $result = @(& $example -KeyPath $keyFile -Token $token -BaseUri $emulator.BaseUrl -Algorithm EdDSA -Deploy { param($file, $credId) $deployed.Add($credId) })
+
+        $global:LASTEXITCODE | Should -Be 0
+        $result.Count | Should -Be 1
+        $result[0].Status.ToString() | Should -BeExactly 'Completed'
+        $newKey = Import-RotationKey -Path $keyFile
+        $newKey.Kid | Should -BeExactly $result[0].NewCredId
+        (Get-Content -LiteralPath ($keyFile + '.credid') -Raw).Trim() | Should -BeExactly $result[0].NewCredId
+        ($deployed -join ',') | Should -BeExactly $result[0].NewCredId
+        (Get-StateCredential -Uuid $account.credentialUuid).isActive | Should -BeFalse
+        (Get-StateCredential -Uuid $result[0].NewCredentialUuid).isActive | Should -BeTrue
+        Test-Path -LiteralPath ($keyFile + '.next') | Should -BeFalse
+    }
+
+    It 'puts the old key back when the deploy fails, and the old credential still works' {
+        & $example -KeyPath $keyFile -Token $token -BaseUri $emulator.BaseUrl -Deploy { param($file, $credId) if ($credId -ne $account.credId) { throw 'service did not start' } } -WarningAction SilentlyContinue | Out-Null
+
+        $global:LASTEXITCODE | Should -Be 1
+        (Import-RotationKey -Path $keyFile).Kid | Should -BeExactly $key.Kid
+        (Get-Content -LiteralPath ($keyFile + '.credid') -Raw).Trim() | Should -BeExactly $account.credId
+        (Get-StateCredential -Uuid $account.credentialUuid).isActive | Should -BeTrue
+    }
+}
