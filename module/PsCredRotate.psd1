@@ -45,6 +45,13 @@
         'Get-ConnectionKey'
         'New-ConnectionKey'
         'Invoke-ConnectionKeyRotation'
+        'Connect-DfnsOrganization'
+        'Get-DfnsCredential'
+        'Add-DfnsCredential'
+        'Test-DfnsCredential'
+        'Disable-DfnsCredential'
+        'Enable-DfnsCredential'
+        'Invoke-DfnsKeyRotation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

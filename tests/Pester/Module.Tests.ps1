@@ -55,9 +55,16 @@ Describe 'The PsCredRotate module' {
             'Get-SigningKey'
             'Revoke-SigningKey'
             'Invoke-SigningKeyRotation'
+            'Connect-DfnsOrganization'
+            'Get-DfnsCredential'
+            'Add-DfnsCredential'
+            'Test-DfnsCredential'
+            'Disable-DfnsCredential'
+            'Enable-DfnsCredential'
+            'Invoke-DfnsKeyRotation'
         )
 
-        $names.Count | Should -Be 26
+        $names.Count | Should -Be 33
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -8,6 +8,9 @@ namespace PsCredRotate.Core.Dfns;
 /// <summary>What <see cref="DfnsConnection.Create"/> needs: where, the bearer token, and the credential that signs user actions.</summary>
 public sealed class DfnsConnectionOptions
 {
+    /// <summary>The public Dfns API.</summary>
+    public const string DefaultBaseUri = "https://api.dfns.io";
+
     /// <summary>The API root; default https://api.dfns.io. Plain http only on loopback (an emulator).</summary>
     public string? BaseUri { get; set; }
 

@@ -209,6 +209,27 @@ public sealed class DfnsCredentialManager
         return target.IsKey && target.IsActive && !othersActive ? DfnsDeactivationRisk.LastActiveKey : DfnsDeactivationRisk.None;
     }
 
+    /// <summary>The refusal for a risky deactivation without -Force (null for <see cref="DfnsDeactivationRisk.None"/>).</summary>
+    public static PsCredRotateException? RefuseDeactivation(DfnsDeactivationRisk risk, DfnsCredential target) => risk switch
+    {
+        DfnsDeactivationRisk.CurrentCredential => new PsCredRotateException(
+            ErrorIds.DfnsCredentialIsCurrent,
+            ErrorKind.InvalidOperation,
+            $"The credential '{target.CredentialId}' ({target.CredentialUuid}) is the one this connection signs with: after deactivating it, no user action could be signed with this connection. Rotate with Invoke-DfnsKeyRotation instead, or use -Force (asks again).",
+            target.CredentialUuid),
+        DfnsDeactivationRisk.LastActiveKey => new PsCredRotateException(
+            ErrorIds.DfnsLastActiveCredential,
+            ErrorKind.InvalidOperation,
+            $"The credential '{target.CredentialId}' ({target.CredentialUuid}) is the user's last active Key credential: deactivating it would lock the service account out. Add and verify another one first, or use -Force (asks again).",
+            target.CredentialUuid),
+        _ => null,
+    };
+
+    /// <summary>The High-impact question a forced risky deactivation asks.</summary>
+    public static string DeactivationWarning(DfnsDeactivationRisk risk, DfnsCredential target) => risk == DfnsDeactivationRisk.CurrentCredential
+        ? $"Credential '{target.CredentialId}' is the one this connection signs with; after deactivating it this connection cannot sign user actions. Deactivate it anyway?"
+        : $"Credential '{target.CredentialId}' is the last active Key credential; deactivating it locks the user out until another credential is activated by other means. Deactivate it anyway?";
+
     /// <summary>The credential with that uuid, or <see cref="ErrorIds.DfnsCredentialNotFound"/>.</summary>
     public static DfnsCredential Find(IReadOnlyList<DfnsCredential> all, string credentialUuid) =>
         all.FirstOrDefault(c => string.Equals(c.CredentialUuid, credentialUuid?.Trim(), StringComparison.Ordinal))

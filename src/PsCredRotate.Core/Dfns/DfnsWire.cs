@@ -3,7 +3,7 @@ namespace PsCredRotate.Core.Dfns;
 /// <summary>Dfns API paths, headers and member names (dfns-api.md §5), in one place.</summary>
 internal static class DfnsWire
 {
-    public const string DefaultBaseUri = "https://api.dfns.io";
+    public const string DefaultBaseUri = DfnsConnectionOptions.DefaultBaseUri;
 
     public const string UserActionHeader = "x-dfns-useraction";
     public const string AppIdHeader = "X-DFNS-APPID";

@@ -36,6 +36,10 @@ internal static class CmdletSurface
     public const string ExpirySources = "PsCredRotate.Core.Inventory.ExpiringCredentialSource[]";
     public const string SecretRotation = "PsCredRotate.Core.ClientSecrets.ClientSecretRotation";
     public const string ConnectionKey = "PsCredRotate.Core.ConnectionKeys.ConnectionKey";
+    public const string DfnsConnection = "PsCredRotate.Core.Dfns.DfnsConnection";
+    public const string DfnsCredential = "PsCredRotate.Core.Dfns.DfnsCredential";
+    public const string DfnsTestResult = "PsCredRotate.Core.Dfns.DfnsCredentialTestResult";
+    public const string DfnsRotation = "PsCredRotate.Core.Dfns.DfnsKeyRotationResult";
 
     /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
     public sealed record Param(
@@ -241,6 +245,58 @@ internal static class CmdletSurface
             new("Connection", Auth0Connection),
             new("ConnectionId", String, MandatoryIn: All, ByPropertyName: true),
             new("SigningAlgorithm", String, ValidateSet: ["RS256", "RS384", "RS512", "PS256", "PS384", "ES256", "ES384"]),
+        ]),
+        new("Connect-DfnsOrganization", [DfnsConnection], false, "Medium", "Key", ["Key", "KeyPath"],
+        [
+            new("Token", Secure, MandatoryIn: All),
+            new("CredentialId", String, MandatoryIn: All),
+            new("Key", Key, ["Key"], ["Key"]),
+            new("KeyPath", String, ["KeyPath"], ["KeyPath"]),
+            new("Password", Secure, ["KeyPath"]),
+            new("BaseUri", String),
+            new("AppId", String),
+            new("NoDefault", Switch),
+        ]),
+        new("Get-DfnsCredential", [DfnsCredential], false, "Medium", null, [],
+        [
+            new("Connection", DfnsConnection),
+            new("CredentialUuid", Strings, ByPropertyName: true),
+            new("Kind", String),
+        ]),
+        new("Add-DfnsCredential", [DfnsCredential], true, "Medium", null, [],
+        [
+            new("Connection", DfnsConnection),
+            new("Key", Key, MandatoryIn: All, ByValue: true),
+            new("Name", String),
+        ]),
+        new("Test-DfnsCredential", [DfnsTestResult], false, "Medium", null, [],
+        [
+            new("Connection", DfnsConnection),
+            new("Key", Key, MandatoryIn: All, ByValue: true),
+            new("CredentialId", String, ByPropertyName: true),
+        ]),
+        new("Disable-DfnsCredential", [DfnsCredential], true, "Medium", null, [],
+        [
+            new("Connection", DfnsConnection),
+            new("CredentialUuid", String, MandatoryIn: All, ByPropertyName: true),
+            new("Force", Switch),
+            new("PassThru", Switch),
+        ]),
+        new("Enable-DfnsCredential", [DfnsCredential], true, "Medium", null, [],
+        [
+            new("Connection", DfnsConnection),
+            new("CredentialUuid", String, MandatoryIn: All, ByPropertyName: true),
+            new("PassThru", Switch),
+        ]),
+        new("Invoke-DfnsKeyRotation", [DfnsRotation], true, "High", "Generate", ["Generate", "NewKey"],
+        [
+            new("Connection", DfnsConnection),
+            new("NewKey", Key, ["NewKey"], ["NewKey"]),
+            new("Algorithm", Algorithm, ["Generate"], ValidateSet: ["ES256", "EdDSA", "RS256"]),
+            new("KeyPath", String),
+            new("Password", Secure),
+            new("Name", String),
+            new("Deploy", Script),
         ]),
     ];
 

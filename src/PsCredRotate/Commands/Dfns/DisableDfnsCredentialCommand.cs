@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using PsCredRotate.Core;
+using PsCredRotate.Core.Dfns;
+
+namespace PsCredRotate.Commands.Dfns;
+
+/// <summary>
+/// Disable-DfnsCredential: deactivates a credential (PUT /auth/credentials/deactivate, a user
+/// action signed by the connection's credential). The connection's own credential and the user's
+/// last active Key credential are refused (DfnsCredentialIsCurrent, DfnsLastActiveCredential)
+/// unless -Force, and even then a High-impact question is asked (-Confirm:$false answers it).
+/// </summary>
+[Cmdlet(VerbsLifecycle.Disable, "DfnsCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(DfnsCredential))]
+public sealed class DisableDfnsCredentialCommand : DfnsConnectedCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The credential's uuid (cr-…).")]
+    [ValidateNotNullOrEmpty]
+    public string CredentialUuid { get; set; } = null!;
+
+    /// <summary>Allow deactivating the connection's own or the last active Key credential (still asks).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Write the credential as it is afterwards.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!TryAwait(ct => Dfns.Credentials.ListAsync(ct), CredentialUuid, out IReadOnlyList<DfnsCredential> all))
+        {
+            return;
+        }
+
+        DfnsCredential target;
+        try
+        {
+            target = DfnsCredentialManager.Find(all, CredentialUuid);
+        }
+        catch (PsCredRotateException ex)
+        {
+            WriteError(ex);
+            return;
+        }
+
+        if (!target.IsActive)
+        {
+            WriteVerbose($"Credential {target.CredentialUuid} is already inactive.");
+            WriteResult(target);
+            return;
+        }
+
+        DfnsDeactivationRisk risk = DfnsCredentialManager.AssessDeactivation(all, target, Dfns.CredentialId);
+        if (!Force.IsPresent && DfnsCredentialManager.RefuseDeactivation(risk, target) is PsCredRotateException refusal)
+        {
+            WriteError(refusal);
+            return;
+        }
+
+        if (!ShouldProcess($"Dfns credential '{target.CredentialId}' ({target.CredentialUuid})", $"Deactivate, signed by credential '{Dfns.CredentialId}'"))
+        {
+            return;
+        }
+
+        if (risk != DfnsDeactivationRisk.None && !ConfirmHighImpact(DfnsCredentialManager.DeactivationWarning(risk, target), "Deactivate a credential that keeps the user signed in"))
+        {
+            return;
+        }
+
+        if (TryAwait(async ct => { await Dfns.Credentials.DeactivateAsync(target.CredentialUuid, ct).ConfigureAwait(false); return true; }, target.CredentialUuid, out _))
+        {
+            WriteResult(target);
+        }
+    }
+
+    private void WriteResult(DfnsCredential target)
+    {
+        if (PassThru.IsPresent && TryAwait(ct => Dfns.Credentials.ListAsync(ct), target.CredentialUuid, out IReadOnlyList<DfnsCredential> after))
+        {
+            WriteObject(DfnsCredentialManager.Find(after, target.CredentialUuid));
+        }
+    }
+}
