@@ -45,6 +45,7 @@
         'Get-ConnectionKey'
         'New-ConnectionKey'
         'Invoke-ConnectionKeyRotation'
+        'Test-WebhookSignature'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -139,6 +139,9 @@ public static class ErrorIds
     // ---- Dfns connection, credentials and key rotation (Connect-DfnsOrganization, *-DfnsCredential, Invoke-DfnsKeyRotation) ----
 
     // ---- Dfns webhooks (Get/New/Remove-DfnsWebhook, Test-WebhookSignature) ----
+    public const string WebhookSecretRequired = "WebhookSecretRequired";
+    public const string WebhookSecretEmpty = "WebhookSecretEmpty";
+    public const string WebhookMaxAgeInvalid = "WebhookMaxAgeInvalid";
 
     // ---- OpenID client registration management, RFC 7592 (Connect-OidcClientRegistration) ----
 }

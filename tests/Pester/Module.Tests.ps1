@@ -55,9 +55,10 @@ Describe 'The PsCredRotate module' {
             'Get-SigningKey'
             'Revoke-SigningKey'
             'Invoke-SigningKeyRotation'
+            'Test-WebhookSignature'
         )
 
-        $names.Count | Should -Be 26
+        $names.Count | Should -Be 27
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -36,6 +36,9 @@ internal static class CmdletSurface
     public const string ExpirySources = "PsCredRotate.Core.Inventory.ExpiringCredentialSource[]";
     public const string SecretRotation = "PsCredRotate.Core.ClientSecrets.ClientSecretRotation";
     public const string ConnectionKey = "PsCredRotate.Core.ConnectionKeys.ConnectionKey";
+    public const string Secures = "System.Security.SecureString[]";
+    public const string WebhookSignatureResult = "PsCredRotate.Core.Dfns.Webhooks.WebhookSignatureResult";
+    public const string Bool = "System.Boolean";
 
     /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
     public sealed record Param(
@@ -241,6 +244,17 @@ internal static class CmdletSurface
             new("Connection", Auth0Connection),
             new("ConnectionId", String, MandatoryIn: All, ByPropertyName: true),
             new("SigningAlgorithm", String, ValidateSet: ["RS256", "RS384", "RS512", "PS256", "PS384", "ES256", "ES384"]),
+        ]),
+        new("Test-WebhookSignature", [WebhookSignatureResult, Bool], false, "Medium", "Body", ["Body", "BodyBytes"],
+        [
+            new("Body", String, ["Body"], ["Body"]),
+            new("BodyBytes", "System.Byte[]", ["BodyBytes"], ["BodyBytes"]),
+            new("Signature", String, MandatoryIn: All),
+            new("Secret", Secures, MandatoryIn: All),
+            new("MaxAge", Span),
+            new("Now", "System.DateTimeOffset"),
+            new("AllowReserializedBody", Switch),
+            new("Quiet", Switch),
         ]),
     ];
 
