@@ -142,6 +142,13 @@ public static class ErrorIds
     public const string WebhookSecretRequired = "WebhookSecretRequired";
     public const string WebhookSecretEmpty = "WebhookSecretEmpty";
     public const string WebhookMaxAgeInvalid = "WebhookMaxAgeInvalid";
+    public const string DfnsWebhookNotFound = "DfnsWebhookNotFound";
+    public const string DfnsWebhookIdInvalid = "DfnsWebhookIdInvalid";
+    public const string DfnsWebhookUrlInvalid = "DfnsWebhookUrlInvalid";
+    public const string DfnsWebhookEventsMissing = "DfnsWebhookEventsMissing";
+    public const string DfnsWebhookStatusInvalid = "DfnsWebhookStatusInvalid";
+    public const string DfnsWebhookSecretMissing = "DfnsWebhookSecretMissing";
+    public const string DfnsWebhookLikeInvalid = "DfnsWebhookLikeInvalid";
 
     // ---- OpenID client registration management, RFC 7592 (Connect-OidcClientRegistration) ----
 }
