@@ -137,6 +137,26 @@ public static class ErrorIds
     public const string ConnectionKeysMissing = "ConnectionKeysMissing";
 
     // ---- Dfns connection, credentials and key rotation (Connect-DfnsOrganization, *-DfnsCredential, Invoke-DfnsKeyRotation) ----
+    public const string DfnsNotConnected = "DfnsNotConnected";
+    public const string DfnsBaseUriInvalid = "DfnsBaseUriInvalid";
+    public const string DfnsTokenMissing = "DfnsTokenMissing";
+    public const string DfnsTokenRejected = "DfnsTokenRejected";
+    public const string DfnsCredentialIdMissing = "DfnsCredentialIdMissing";
+    public const string DfnsCredentialNotFound = "DfnsCredentialNotFound";
+    public const string DfnsCredentialInactive = "DfnsCredentialInactive";
+    public const string DfnsCredentialKindUnsupported = "DfnsCredentialKindUnsupported";
+    public const string DfnsCredentialKeyMismatch = "DfnsCredentialKeyMismatch";
+    public const string DfnsCredentialExists = "DfnsCredentialExists";
+    public const string DfnsCredentialIsCurrent = "DfnsCredentialIsCurrent";
+    public const string DfnsLastActiveCredential = "DfnsLastActiveCredential";
+    public const string DfnsCredentialCreationForbidden = "DfnsCredentialCreationForbidden";
+    public const string DfnsKeyTypeUnsupported = "DfnsKeyTypeUnsupported";
+    public const string DfnsUserActionCredentialNotAllowed = "DfnsUserActionCredentialNotAllowed";
+    public const string DfnsUserActionRefused = "DfnsUserActionRefused";
+    public const string DfnsPolicyApprovalPending = "DfnsPolicyApprovalPending";
+    public const string DfnsRotationVerificationFailed = "DfnsRotationVerificationFailed";
+    public const string DfnsRotationDeployFailed = "DfnsRotationDeployFailed";
+    public const string DfnsRotationIncomplete = "DfnsRotationIncomplete";
 
     // ---- Dfns webhooks (Get/New/Remove-DfnsWebhook, Test-WebhookSignature) ----
     public const string WebhookSecretRequired = "WebhookSecretRequired";

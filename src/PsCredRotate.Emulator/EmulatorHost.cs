@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PsCredRotate.Emulator.Auth0;
+using PsCredRotate.Emulator.Dfns;
 using PsCredRotate.Emulator.Infrastructure;
 using PsCredRotate.Emulator.State;
 
@@ -44,6 +45,10 @@ public static class EmulatorHost
         builder.Services.AddSingleton<EmulatorClock>();
         builder.Services.AddEmulatorOperations(options);
         builder.Services.AddAuth0Tenant(options);
+        if (options.Dfns)
+        {
+            builder.Services.AddDfns();
+        }
         if (options.Urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
         {
             X509Certificate2 certificate = SelfSignedCertificate.Create();
@@ -72,6 +77,11 @@ public static class EmulatorHost
 
         configureApp?.Invoke(app);
         app.MapAuth0Tenant();
+        if (options.Dfns)
+        {
+            app.MapDfns(options.Admin);
+        }
+
         return app;
     }
 

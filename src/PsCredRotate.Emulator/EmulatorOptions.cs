@@ -54,6 +54,12 @@ public sealed class EmulatorOptions
     public int? FaultSeed { get; set; }
     // End of operations options
 
+    /// <summary>--dfns: also serve the Dfns API surface (/auth/*, /webhooks*) on the same host.</summary>
+    public bool Dfns { get; set; }
+
+    /// <summary>--dfns-sa-create-credentials true|false: whether service accounts may create credentials (Dfns's docs conflict; default true).</summary>
+    public bool DfnsServiceAccountsMayCreateCredentials { get; set; } = true;
+
     /// <summary>Parses the arguments; unknown options are an error (exit code 2 from Program).</summary>
     public static EmulatorOptions Parse(IReadOnlyList<string> args)
     {
@@ -79,6 +85,8 @@ public sealed class EmulatorOptions
                 case "--rate-report-limit": o.RateReportLimit = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--faults": o.FaultsPath = Next(); break;
                 case "--fault-seed": o.FaultSeed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--dfns": o.Dfns = true; break;
+                case "--dfns-sa-create-credentials": o.DfnsServiceAccountsMayCreateCredentials = bool.Parse(Next()); break;
                 default: throw new ArgumentException($"Unknown option '{a}'.");
             }
         }

@@ -28,6 +28,12 @@ internal static class ApiErrors
             }
 
             JsonElement root = document.RootElement;
+            if (root.TryGetProperty("error", out JsonElement nested) && nested.ValueKind == JsonValueKind.Object)
+            {
+                // Dfns shape: {"error": {"message": "…"}} (the SDK falls back to a top-level message).
+                return new ApiError(statusCode, null, Text(nested, "message") ?? Text(root, "message"));
+            }
+
             string? errorCode = Text(root, "errorCode");
             string? message = Text(root, "message");
             if (message is null && Text(root, "error_description") is string description)

@@ -36,6 +36,12 @@ internal sealed class ApiRequest
     /// <summary>The body as it may be logged (already redacted by the caller or built from non-secret parts).</summary>
     public Func<string>? LoggableContent { get; set; }
 
+    /// <summary>
+    /// Extra request headers (for example Dfns's x-dfns-useraction), sent on every attempt. Their
+    /// values are logged through <see cref="Redaction.Header"/>, so name secret ones there.
+    /// </summary>
+    public System.Collections.Generic.IList<System.Collections.Generic.KeyValuePair<string, string>> Headers { get; } = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, string>>();
+
     /// <summary>Gets the bearer token for each attempt; null: no Authorization header.</summary>
     public Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<string>>? BearerToken { get; set; }
 
@@ -56,7 +62,7 @@ internal sealed class ApiRequest
     public object? Target { get; set; }
 }
 
-/// <summary>A provider's error body: Auth0's {statusCode, error, message, errorCode} or OAuth's {error, error_description}.</summary>
+/// <summary>A provider's error body: Auth0's {statusCode, error, message, errorCode}, OAuth's {error, error_description} or Dfns's {error: {message}}.</summary>
 internal sealed class ApiError
 {
     public ApiError(int statusCode, string? errorCode, string? message)

@@ -178,6 +178,11 @@ internal sealed class HttpPipeline : IDisposable
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
+        foreach (var header in request.Headers)
+        {
+            message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
         message.Content = request.Content?.Invoke();
         bool debug = log is not NullOperationLog;
         if (debug)

@@ -41,6 +41,9 @@ public static class Redaction
         "dp",
         "dq",
         "qi",
+        "x-dfns-useraction",
+        "userAction",
+        "accessToken",
     };
 
     // A JSON member "name": scalar value. Nested objects and arrays are not matched as values, so

@@ -45,6 +45,11 @@ public static class ErrorResponses
     {
         (string defaultMessage, string? defaultCode) = Default(statusCode);
         message ??= defaultMessage;
+        if (Dfns.DfnsErrors.IsDfnsApi(context))
+        {
+            return Dfns.DfnsErrors.WriteAsync(context, statusCode, message);
+        }
+
         errorCode ??= defaultCode;
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json; charset=utf-8";

@@ -1,12 +1,14 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using PsCredRotate.Core.Dfns;
 using PsCredRotate.Core.Rotation;
 
 namespace PsCredRotate.Commands;
 
 /// <summary>
 /// The session's default connection (the last Connect-Auth0Tenant without -NoDefault), one per
-/// runspace: parallel runspaces do not share it and pass -Connection instead.
+/// runspace: parallel runspaces do not share it and pass -Connection instead. Dfns has its own
+/// slot (the last Connect-DfnsOrganization without -NoDefault), so both can be connected at once.
 /// </summary>
 internal static class SessionConnections
 {
@@ -17,6 +19,23 @@ internal static class SessionConnections
     {
         get => Current.Connection;
         set => Current.Connection = value;
+    }
+
+    /// <summary>The session's default Dfns connection.</summary>
+    public static DfnsConnection? DefaultDfns
+    {
+        get => Current.Dfns;
+        set => Current.Dfns = value;
+    }
+
+    /// <summary>Forgets <paramref name="connection"/> if it is the default Dfns connection.</summary>
+    public static void Forget(DfnsConnection connection)
+    {
+        Slot slot = Current;
+        if (ReferenceEquals(slot.Dfns, connection))
+        {
+            slot.Dfns = null;
+        }
     }
 
     /// <summary>Forgets <paramref name="connection"/> if it is the default.</summary>
@@ -41,5 +60,7 @@ internal static class SessionConnections
     private sealed class Slot
     {
         public IClientCredentialConnection? Connection { get; set; }
+
+        public DfnsConnection? Dfns { get; set; }
     }
 }

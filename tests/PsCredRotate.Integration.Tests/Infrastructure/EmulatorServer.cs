@@ -39,7 +39,8 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     public static async Task<EmulatorServer> StartAsync(Action<EmulatorOptions>? configure = null)
     {
-        var options = new EmulatorOptions { Urls = "http://127.0.0.1:0", Admin = true };
+        // Dfns is on for every in-process server (its routes do not overlap Auth0's); see Dfns/DfnsEmulator.cs.
+        var options = new EmulatorOptions { Urls = "http://127.0.0.1:0", Admin = true, Dfns = true };
         configure?.Invoke(options);
         WebApplication app = EmulatorHost.Build(options);
         await app.StartAsync();

@@ -23,6 +23,10 @@ public sealed class TenantState
 
     public List<Connection> Connections { get; set; } = new();
 
+    /// <summary>The Dfns organisation (--dfns); null until its first write, so Auth0-only snapshots are unchanged.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dfns.DfnsState? Dfns { get; set; }
+
     public Client? FindClient(string clientId) => Clients.Find(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
 
     public Connection? FindConnection(string id) => Connections.Find(c => string.Equals(c.Id, id, StringComparison.Ordinal));
