@@ -46,6 +46,9 @@
         'New-ConnectionKey'
         'Invoke-ConnectionKeyRotation'
         'Test-WebhookSignature'
+        'Get-DfnsWebhook'
+        'New-DfnsWebhook'
+        'Remove-DfnsWebhook'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

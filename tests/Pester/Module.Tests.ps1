@@ -56,9 +56,12 @@ Describe 'The PsCredRotate module' {
             'Revoke-SigningKey'
             'Invoke-SigningKeyRotation'
             'Test-WebhookSignature'
+            'Get-DfnsWebhook'
+            'New-DfnsWebhook'
+            'Remove-DfnsWebhook'
         )
 
-        $names.Count | Should -Be 27
+        $names.Count | Should -Be 30
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

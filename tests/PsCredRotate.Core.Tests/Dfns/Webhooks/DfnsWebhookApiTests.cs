@@ -77,12 +77,12 @@ public sealed class DfnsWebhookApiTests
     public async Task A_404_from_another_path_such_as_the_user_action_is_not_taken_for_a_missing_webhook()
     {
         DfnsSend send = (method, path, body, ua, ct) =>
-            throw new ApiException("DfnsUserActionRefused", ErrorKind.PermissionDenied, "refused", "POST", "/auth/action", 404, null, null);
+            throw new ApiException(ErrorIds.DfnsUserActionRefused, ErrorKind.PermissionDenied, "refused", "POST", "/auth/action", 404, null, null);
         var api = new DfnsWebhookApi(send);
 
         var ex = await Assert.ThrowsAsync<ApiException>(() => api.DeleteAsync("wh-old", CancellationToken.None));
 
-        Assert.Equal("DfnsUserActionRefused", ex.ErrorId);
+        Assert.Equal(ErrorIds.DfnsUserActionRefused, ex.ErrorId);
     }
 
     [Fact]
