@@ -1,7 +1,9 @@
 #Requires -Version 5.1
 # Pester 5 tests for the Dfns webhook cmdlets, run against the built module (out/PsCredRotate).
 # Test-WebhookSignature needs no server: events are signed here with .NET's HMACSHA256 (and two
-# fixed vectors computed with openssl), independently of the module.
+# fixed vectors computed with openssl), independently of the module. Get/New/Remove-DfnsWebhook run
+# against the emulator (a child process with --dfns, see TestHelpers.ps1) as a service account
+# seeded through its admin area; what changed is read from the emulator's own state.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -158,5 +160,195 @@ Describe 'Test-WebhookSignature' {
         $text | Should -Not -Match $oldSecretText
         $text | Should -Not -Match $newSecretText
         @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -Be 1
+    }
+}
+
+Describe 'Get-DfnsWebhook, New-DfnsWebhook and Remove-DfnsWebhook against the emulator' {
+    BeforeAll {
+        $emulator = Start-TestEmulator -Dfns
+        $saKey = New-RotationKey -Algorithm ES256 -Name 'pester-dfns-webhooks'
+        $account = (Invoke-EmulatorAdmin -Emulator $emulator -Method Post -Path 'dfns/service-accounts' -Body @{ name = 'pester-webhooks'; publicKey = $saKey.PublicKeyPem }).Content | ConvertFrom-Json
+        $options = [PsCredRotate.Core.Dfns.DfnsConnectionOptions]::new()
+        $options.BaseUri = $emulator.BaseUrl
+        $options.Token = ConvertTo-SecureString -String $account.token -AsPlainText -Force
+        $options.CredentialId = $account.credId
+        $options.Key = $saKey
+        $options.MaxRetries = 0
+        $dfns = [PsCredRotate.Core.Dfns.DfnsConnection]::Create($options)
+        $dfns.ConnectAsync([System.Threading.CancellationToken]::None).GetAwaiter().GetResult() | Out-Null
+        $PSDefaultParameterValues['*-DfnsWebhook:Connection'] = $dfns
+        # The organisation with its service account and no webhook, put back before each test.
+        $emulator.Baseline = Get-EmulatorSnapshot -Emulator $emulator
+        $receiverUrl = 'http://127.0.0.1:9/dfns/events'
+
+        function Get-DfnsState {
+            return [string](Invoke-EmulatorAdmin -Emulator $emulator -Method Get -Path 'dfns/state').Content
+        }
+
+        function Get-StateWebhooks {
+            return @((Get-DfnsState | ConvertFrom-Json).webhooks)
+        }
+
+        function ConvertTo-Plain {
+            param([securestring] $Secure)
+
+            return [System.Net.NetworkCredential]::new('', $Secure).Password
+        }
+
+        function New-TestHook {
+            param([string] $Description = 'Payments')
+
+            return New-DfnsWebhook -Url $receiverUrl -Event 'wallet.created', 'wallet.transfer.confirmed' -Description $Description -Confirm:$false
+        }
+    }
+
+    AfterAll {
+        $PSDefaultParameterValues.Remove('*-DfnsWebhook:Connection')
+        if ($null -ne $dfns) { $dfns.Dispose() }
+        Stop-TestEmulator -Emulator $emulator
+    }
+
+    BeforeEach {
+        Restore-TestEmulator -Emulator $emulator
+    }
+
+    It 'New-DfnsWebhook is a Medium-impact and Remove-DfnsWebhook a High-impact state change' {
+        ([System.Management.Automation.CommandMetadata]::new((Get-Command New-DfnsWebhook))).ConfirmImpact | Should -Be 'Medium'
+        $remove = [System.Management.Automation.CommandMetadata]::new((Get-Command Remove-DfnsWebhook))
+        $remove.SupportsShouldProcess | Should -BeTrue
+        $remove.ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'creates a webhook and returns its secret only as a SecureString, never in a view or a stream' {
+        $all = New-TestHook -Verbose *>&1
+        $hook = @($all | Where-Object { $_ -is [PsCredRotate.Core.Dfns.Webhooks.DfnsWebhook] })[0]
+
+        $hook.Id | Should -Match '^wh-'
+        $hook.Url | Should -BeExactly $receiverUrl
+        $hook.Events | Should -Be @('wallet.created', 'wallet.transfer.confirmed')
+        $hook.Status | Should -BeExactly 'Enabled'
+        $hook.Secret | Should -BeOfType ([securestring])
+        $hook.SecretFile | Should -BeNullOrEmpty
+        $secret = ConvertTo-Plain $hook.Secret
+        $secret | Should -Not -BeNullOrEmpty
+        $text = ($all | Out-String -Width 250) + ($hook | Format-List -Property * | Out-String) + $hook.ToString() + ($hook | Select-Object -Property * -ExcludeProperty Secret | ConvertTo-Json -Depth 3)
+        $text | Should -Not -Match ([regex]::Escape($secret))
+        ($hook | Format-Table | Out-String -Width 250) | Should -Match 'Secret property'
+        @(Get-StateWebhooks).id | Should -Be @($hook.Id)
+    }
+
+    It 'lists the webhooks, gets one by id, and binds Id by property name' {
+        $a = New-TestHook -Description 'A'
+        $b = New-TestHook -Description 'B'
+
+        @(Get-DfnsWebhook).Id | Sort-Object | Should -Be (@($a.Id, $b.Id) | Sort-Object)
+        (Get-DfnsWebhook -WebhookId $b.Id).Description | Should -BeExactly 'B'
+        (@($a, $b) | Get-DfnsWebhook).Id | Should -Be @($a.Id, $b.Id)
+        @(Get-DfnsWebhook) | ForEach-Object { $_.Secret | Should -BeNullOrEmpty }
+    }
+
+    It 'writes the secret to a new owner-only file with -OutFile and leaves the Secret property empty' {
+        $file = Join-Path $TestDrive 'webhook.secret'
+
+        $hook = New-DfnsWebhook -Url $receiverUrl -Event '*' -OutFile $file -Confirm:$false
+
+        $hook.Secret | Should -BeNullOrEmpty
+        $hook.SecretFile | Should -BeExactly $file
+        (Get-Content -LiteralPath $file -Raw) | Should -Match '^whsec-'
+        if (-not $IsWindows) {
+            (Get-Item -LiteralPath $file).UnixMode | Should -BeExactly '-rw-------'
+        }
+        ($hook | Format-Table | Out-String -Width 250) | Should -Match ([regex]::Escape('webhook.secret'))
+    }
+
+    It 'refuses an existing -OutFile with SecretFileExists before anything is created' {
+        $file = Join-Path $TestDrive 'taken.secret'
+        Set-Content -LiteralPath $file -Value 'keep me' -NoNewline
+        $before = Get-DfnsState
+
+        { New-DfnsWebhook -Url $receiverUrl -Event '*' -OutFile $file -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SecretFileExists,PsCredRotate.Commands.Dfns.Webhooks.NewDfnsWebhookCommand'
+        Get-DfnsState | Should -BeExactly $before
+        Get-Content -LiteralPath $file -Raw | Should -BeExactly 'keep me'
+    }
+
+    It 'creates a replacement with -Like from the pipeline: same url and events, a description naming the old one' {
+        $old = New-TestHook
+
+        $new = Get-DfnsWebhook -WebhookId $old.Id | New-DfnsWebhook -Confirm:$false
+
+        $new.Id | Should -Not -Be $old.Id
+        $new.Url | Should -BeExactly $old.Url
+        $new.Events | Should -Be $old.Events
+        $new.Replaces | Should -BeExactly $old.Id
+        $new.Description | Should -BeExactly ('Replaces webhook ' + $old.Id + ': Payments')
+        (ConvertTo-Plain $new.Secret) | Should -Not -BeExactly (ConvertTo-Plain $old.Secret)
+        @(Get-StateWebhooks).Count | Should -Be 2
+    }
+
+    It 'takes a webhook id as -Like and a description of its own' {
+        $old = New-TestHook
+
+        $new = New-DfnsWebhook -Like $old.Id -Description 'Payments (rotated)' -Confirm:$false
+
+        $new.Description | Should -BeExactly 'Payments (rotated)'
+        $new.Replaces | Should -BeExactly $old.Id
+    }
+
+    It 'refuses an unknown webhook with DfnsWebhookNotFound and changes nothing: <Case>' -ForEach @(
+        @{ Case = 'New -Like'; Action = { New-DfnsWebhook -Like 'wh-does-not-exist' -Confirm:$false -ErrorAction Stop } }
+        @{ Case = 'Remove'; Action = { Remove-DfnsWebhook -WebhookId 'wh-does-not-exist' -Confirm:$false -ErrorAction Stop } }
+        @{ Case = 'Get'; Action = { Get-DfnsWebhook -WebhookId 'wh-does-not-exist' -ErrorAction Stop } }
+    ) {
+        New-TestHook | Out-Null
+        $before = Get-DfnsState
+
+        $Action | Should -Throw -ErrorId 'DfnsWebhookNotFound,*'
+        Get-DfnsState | Should -BeExactly $before
+    }
+
+    It 'refuses bad input before any call: <Case>' -ForEach @(
+        @{ Case = 'a url that is not one'; Id = 'DfnsWebhookUrlInvalid'; Action = { New-DfnsWebhook -Url 'not a url' -Event '*' -Confirm:$false -ErrorAction Stop } }
+        @{ Case = 'a blank event'; Id = 'DfnsWebhookEventsMissing'; Action = { New-DfnsWebhook -Url $receiverUrl -Event ' ' -Confirm:$false -ErrorAction Stop } }
+        @{ Case = 'a -Like that is no webhook'; Id = 'DfnsWebhookLikeInvalid'; Action = { New-DfnsWebhook -Like (Get-Date) -Confirm:$false -ErrorAction Stop } }
+        @{ Case = 'a malformed id'; Id = 'DfnsWebhookIdInvalid'; Action = { Remove-DfnsWebhook -WebhookId '../auth/credentials' -Confirm:$false -ErrorAction Stop } }
+    ) {
+        $before = Get-DfnsState
+
+        $Action | Should -Throw -ErrorId ($Id + ',*')
+        Get-DfnsState | Should -BeExactly $before
+    }
+
+    It 'creates and removes nothing under -WhatIf' {
+        $old = New-TestHook
+        $before = Get-DfnsState
+
+        New-DfnsWebhook -Like $old -WhatIf | Should -BeNullOrEmpty
+        New-DfnsWebhook -Url $receiverUrl -Event '*' -WhatIf | Should -BeNullOrEmpty
+        Remove-DfnsWebhook -WebhookId $old.Id -WhatIf
+
+        Get-DfnsState | Should -BeExactly $before
+    }
+
+    It 'removes the webhooks piped from Get-DfnsWebhook, and writes each with -PassThru' {
+        $a = New-TestHook -Description 'A'
+        $b = New-TestHook -Description 'B'
+        $keep = New-TestHook -Description 'keep'
+
+        $removed = Get-DfnsWebhook | Where-Object Description -ne 'keep' | Remove-DfnsWebhook -PassThru -Confirm:$false
+
+        @($removed).Id | Sort-Object | Should -Be (@($a.Id, $b.Id) | Sort-Object)
+        @(Get-StateWebhooks).id | Should -Be @($keep.Id)
+    }
+
+    It 'fails with DfnsNotConnected without a connection' {
+        $PSDefaultParameterValues.Remove('*-DfnsWebhook:Connection')
+        try {
+            # This session never ran Connect-DfnsOrganization, so there is no default connection.
+            { Get-DfnsWebhook -ErrorAction Stop } | Should -Throw -ErrorId 'DfnsNotConnected,*'
+        }
+        finally {
+            $PSDefaultParameterValues['*-DfnsWebhook:Connection'] = $dfns
+        }
     }
 }

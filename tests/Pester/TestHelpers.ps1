@@ -48,7 +48,9 @@ function Get-FreeLoopbackPort {
 function Start-TestEmulator {
     param(
         [string] $SeedPath,
-        [int] $TimeoutSeconds = 60
+        [int] $TimeoutSeconds = 60,
+        # Also serve the Dfns API (--dfns).
+        [switch] $Dfns
     )
 
     $dll = Get-TestEmulatorPath
@@ -62,6 +64,9 @@ function Start-TestEmulator {
     $arguments = @(('"' + $dll + '"'), '--urls', $baseUrl, '--admin')
     if (-not [string]::IsNullOrEmpty($SeedPath)) {
         $arguments += @('--seed', ('"' + $SeedPath + '"'))
+    }
+    if ($Dfns) {
+        $arguments += '--dfns'
     }
 
     # net8.0 rolls forward to the newest installed runtime.
