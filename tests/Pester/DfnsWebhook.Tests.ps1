@@ -341,6 +341,128 @@ Describe 'Get-DfnsWebhook, New-DfnsWebhook and Remove-DfnsWebhook against the em
         @(Get-StateWebhooks).id | Should -Be @($keep.Id)
     }
 
+    Context 'docs/examples/Rotate-DfnsWebhookSecret.ps1 with a receiver that verifies every event' {
+        BeforeAll {
+            $runbook = Join-Path $PSScriptRoot '../../docs/examples/Rotate-DfnsWebhookSecret.ps1'
+
+            # A receiver as a user would write one: an HttpListener on 127.0.0.1 in its own runspace
+            # that answers 200 only to events Test-WebhookSignature accepts with the secret files
+            # listed in accepted.list (what -Deploy writes).
+            $port = Get-FreeLoopbackPort
+            $hookUrl = "http://127.0.0.1:$port/dfns/"
+            $listener = [System.Net.HttpListener]::new()
+            $listener.Prefixes.Add($hookUrl)
+            $listener.Start()
+            $receiver = [powershell]::Create()
+            $receiver.AddScript({
+                    param($listener, $modulePath, $acceptList, $log)
+                    Import-Module -Name $modulePath
+                    while ($listener.IsListening) {
+                        try { $context = $listener.GetContext() } catch { break }
+                        $buffer = [System.IO.MemoryStream]::new()
+                        $context.Request.InputStream.CopyTo($buffer)
+                        $files = @(Get-Content -LiteralPath $acceptList -ErrorAction SilentlyContinue | Where-Object { $_ })
+                        $secrets = @($files | ForEach-Object { ConvertTo-SecureString -String (Get-Content -LiteralPath $_ -Raw) -AsPlainText -Force })
+                        $ok = $false
+                        if ($secrets.Count -gt 0) {
+                            $ok = Test-WebhookSignature -BodyBytes $buffer.ToArray() -Signature $context.Request.Headers['X-DFNS-WEBHOOK-SIGNATURE'] -Secret $secrets -Quiet
+                        }
+                        $log.Add($ok)
+                        $context.Response.StatusCode = if ($ok) { 200 } else { 401 }
+                        $context.Response.Close()
+                    }
+                }) | Out-Null
+            $receiverLog = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new())
+            $secretDir = Join-Path $TestDrive 'receiver'
+            New-Item -ItemType Directory -Path $secretDir | Out-Null
+            $acceptList = Join-Path $secretDir 'accepted.list'
+            $receiver.AddArgument($listener).AddArgument((Get-Module PsCredRotate).Path).AddArgument($acceptList).AddArgument($receiverLog) | Out-Null
+            $receiverRun = $receiver.BeginInvoke()
+
+            $deployed = [System.Collections.ArrayList]::new()
+            $deploy = {
+                param([string[]] $SecretFiles)
+                $deployed.Add(($SecretFiles | ForEach-Object { Split-Path -Leaf $_ }) -join ',') | Out-Null
+                Set-Content -LiteralPath $acceptList -Value $SecretFiles
+            }
+
+            # The webhook in service today: its secret in <id>.secret, the receiver accepting it.
+            function New-ServingHook {
+                $pending = Join-Path $secretDir 'pending.secret'
+                $hook = New-DfnsWebhook -Url $hookUrl -Event 'wallet.created' -Description 'Payments' -OutFile $pending -Confirm:$false
+                Rename-Item -LiteralPath $pending -NewName ($hook.Id + '.secret')
+                Set-Content -LiteralPath $acceptList -Value (Join-Path $secretDir ($hook.Id + '.secret'))
+                return $hook
+            }
+
+            function Send-Event {
+                param([string] $Id)
+                $answer = (Invoke-EmulatorAdmin -Emulator $emulator -Method Post -Path "dfns/webhooks/$Id/deliver" -Body @{ kind = 'wallet.created'; data = @{ wallet = @{ id = 'wa-1' } } }).Content | ConvertFrom-Json
+                return $answer.status
+            }
+        }
+
+        AfterAll {
+            $listener.Stop()
+            $listener.Close()
+            $receiver.Stop()
+            $receiver.Dispose()
+        }
+
+        BeforeEach {
+            Get-ChildItem -LiteralPath $secretDir -Force | Remove-Item -Force
+            $deployed.Clear()
+            $receiverLog.Clear()
+        }
+
+        It 'replaces the webhook, proves the receiver takes the new secret, then retires the old one' {
+            $old = New-ServingHook
+            Send-Event $old.Id | Should -Be 200
+
+            $new = & $runbook -WebhookId $old.Id -SecretPath $secretDir -Deploy $deploy -Connection $dfns
+
+            $new.Id | Should -Not -Be $old.Id
+            $new.Url | Should -BeExactly $hookUrl
+            $new.Description | Should -BeExactly ('Replaces webhook ' + $old.Id + ': Payments')
+            @($deployed) | Should -Be @("$($old.Id).secret,$($new.Id).secret", "$($new.Id).secret")
+            @(Get-StateWebhooks).id | Should -Be @($new.Id)
+            Test-Path -LiteralPath (Join-Path $secretDir ($old.Id + '.secret')) | Should -BeFalse
+            if (-not $IsWindows) {
+                (Get-Item -LiteralPath (Join-Path $secretDir ($new.Id + '.secret'))).UnixMode | Should -BeExactly '-rw-------'
+            }
+            Send-Event $new.Id | Should -Be 200
+            $receiverLog | Should -Not -Contain $false
+        }
+
+        It 'rolls back when the receiver does not take the new secret: the old webhook and secret stay' {
+            $old = New-ServingHook
+            $stuck = {
+                param([string[]] $SecretFiles)
+                $deployed.Add(($SecretFiles | ForEach-Object { Split-Path -Leaf $_ }) -join ',') | Out-Null
+                # The deploy "succeeds" but the receiver keeps its old configuration.
+            }
+
+            { & $runbook -WebhookId $old.Id -SecretPath $secretDir -Deploy $stuck -Connection $dfns -WarningAction SilentlyContinue } |
+                Should -Throw '*does not accept the new webhook secret*'
+
+            @(Get-StateWebhooks).id | Should -Be @($old.Id)
+            @(Get-ChildItem -LiteralPath $secretDir -Filter '*.secret' -Force).Name | Should -Be @($old.Id + '.secret')
+            $deployed[-1] | Should -BeExactly "$($old.Id).secret"
+            Send-Event $old.Id | Should -Be 200
+        }
+
+        It 'changes nothing under -WhatIf' {
+            $old = New-ServingHook
+            $before = Get-DfnsState
+
+            & $runbook -WebhookId $old.Id -SecretPath $secretDir -Deploy $deploy -Connection $dfns -WhatIf
+
+            Get-DfnsState | Should -BeExactly $before
+            $deployed.Count | Should -Be 0
+            @(Get-ChildItem -LiteralPath $secretDir -Filter '*.secret' -Force).Name | Should -Be @($old.Id + '.secret')
+        }
+    }
+
     It 'fails with DfnsNotConnected without a connection' {
         $PSDefaultParameterValues.Remove('*-DfnsWebhook:Connection')
         try {

@@ -49,7 +49,7 @@ function Start-TestEmulator {
     param(
         [string] $SeedPath,
         [int] $TimeoutSeconds = 60,
-        # Also serve the Dfns API (--dfns).
+        # Also serve the Dfns API surface (--dfns).
         [switch] $Dfns
     )
 
