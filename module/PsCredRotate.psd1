@@ -52,6 +52,10 @@
         'Disable-DfnsCredential'
         'Enable-DfnsCredential'
         'Invoke-DfnsKeyRotation'
+        'Test-WebhookSignature'
+        'Get-DfnsWebhook'
+        'New-DfnsWebhook'
+        'Remove-DfnsWebhook'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -159,6 +159,16 @@ public static class ErrorIds
     public const string DfnsRotationIncomplete = "DfnsRotationIncomplete";
 
     // ---- Dfns webhooks (Get/New/Remove-DfnsWebhook, Test-WebhookSignature) ----
+    public const string WebhookSecretRequired = "WebhookSecretRequired";
+    public const string WebhookSecretEmpty = "WebhookSecretEmpty";
+    public const string WebhookMaxAgeInvalid = "WebhookMaxAgeInvalid";
+    public const string DfnsWebhookNotFound = "DfnsWebhookNotFound";
+    public const string DfnsWebhookIdInvalid = "DfnsWebhookIdInvalid";
+    public const string DfnsWebhookUrlInvalid = "DfnsWebhookUrlInvalid";
+    public const string DfnsWebhookEventsMissing = "DfnsWebhookEventsMissing";
+    public const string DfnsWebhookStatusInvalid = "DfnsWebhookStatusInvalid";
+    public const string DfnsWebhookSecretMissing = "DfnsWebhookSecretMissing";
+    public const string DfnsWebhookLikeInvalid = "DfnsWebhookLikeInvalid";
 
     // ---- OpenID client registration management, RFC 7592 (Connect-OidcClientRegistration) ----
 }

@@ -62,9 +62,13 @@ Describe 'The PsCredRotate module' {
             'Disable-DfnsCredential'
             'Enable-DfnsCredential'
             'Invoke-DfnsKeyRotation'
+            'Test-WebhookSignature'
+            'Get-DfnsWebhook'
+            'New-DfnsWebhook'
+            'Remove-DfnsWebhook'
         )
 
-        $names.Count | Should -Be 33
+        $names.Count | Should -Be 37
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -106,4 +106,10 @@ public sealed class CmdletRulesTests
     [InlineData("ClientSecret")]
     public void A_secret_taken_as_a_plain_string_is_reported(string name) =>
         Assert.Single(CmdletRules.SecretParameters(Good with { Parameters = new Dictionary<string, string> { [name] = "System.String" } }));
+
+    [Theory]
+    [InlineData("System.Security.SecureString[]", 0)]
+    [InlineData("System.String[]", 1)]
+    public void Several_secrets_may_be_taken_as_an_array_of_SecureStrings_but_not_of_strings(string type, int violations) =>
+        Assert.Equal(violations, CmdletRules.SecretParameters(Good with { Parameters = new Dictionary<string, string> { ["Secret"] = type } }).Count());
 }

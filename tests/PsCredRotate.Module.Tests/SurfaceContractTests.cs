@@ -203,7 +203,9 @@ public sealed class SurfaceContractTests
             .Where(v => v.Element("TableControl") is not null)
             .SelectMany(v => v.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => t.Value.Trim()))
             .ToHashSet(StringComparer.Ordinal);
-        string[] types = CmdletSurface.Cmdlets.SelectMany(c => c.Outputs).Append("PsCredRotate.Core.Rotation.RotationStep").Distinct().ToArray();
+        // The module's own types; System.Boolean (Test-WebhookSignature -Quiet) needs no view.
+        string[] types = CmdletSurface.Cmdlets.SelectMany(c => c.Outputs).Where(t => !t.StartsWith("System.", StringComparison.Ordinal))
+            .Append("PsCredRotate.Core.Rotation.RotationStep").Distinct().ToArray();
 
         Assert.Subset(tables, types.ToHashSet(StringComparer.Ordinal));
     }

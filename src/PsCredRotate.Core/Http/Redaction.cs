@@ -21,6 +21,7 @@ public static class Redaction
     private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
     {
         "client_secret",
+        "secret", // a Dfns webhook's secret, in the answer to POST /webhooks
         "client_assertion",
         "access_token",
         "id_token",

@@ -121,14 +121,17 @@ internal static class CmdletRules
         }
     }
 
-    /// <summary>Secrets go in as SecureString, never as a plain string that lands in history and transcripts.</summary>
+    /// <summary>
+    /// Secrets go in as SecureString (or an array of them, as Test-WebhookSignature takes the old and the
+    /// new webhook secret), never as a plain string that lands in history and transcripts.
+    /// </summary>
     public static IEnumerable<string> SecretParameters(CmdletFacts c)
     {
         foreach (KeyValuePair<string, string> p in c.Parameters)
         {
             bool secret = p.Key.IndexOf("Password", StringComparison.OrdinalIgnoreCase) >= 0
                 || p.Key.IndexOf("Secret", StringComparison.OrdinalIgnoreCase) >= 0;
-            if (secret && p.Value != "System.Security.SecureString")
+            if (secret && p.Value != "System.Security.SecureString" && p.Value != "System.Security.SecureString[]")
             {
                 yield return $"{c.CommandName} -{p.Key} is a {p.Value}; secrets are SecureString parameters.";
             }

@@ -15,6 +15,13 @@ internal static class CmdletSurface
     public const string Int = "System.Int32";
     public const string Switch = "System.Management.Automation.SwitchParameter";
     public const string Secure = "System.Security.SecureString";
+
+    // Dfns webhooks (Test-WebhookSignature, Get/New/Remove-DfnsWebhook)
+    public const string Secures = "System.Security.SecureString[]";
+    public const string WebhookSignatureResult = "PsCredRotate.Core.Dfns.Webhooks.WebhookSignatureResult";
+    public const string Bool = "System.Boolean";
+    public const string Webhook = "PsCredRotate.Core.Dfns.Webhooks.DfnsWebhook";
+    public const string WebhookConnection = "PsCredRotate.Core.Dfns.DfnsConnection";
     public const string Date = "System.DateTimeOffset";
     public const string Span = "System.TimeSpan";
     public const string Script = "System.Management.Automation.ScriptBlock";
@@ -90,6 +97,41 @@ internal static class CmdletSurface
 
     public static readonly IReadOnlyList<Cmdlet> Cmdlets =
     [
+        // ---- Dfns webhooks ----
+        new("Test-WebhookSignature", [WebhookSignatureResult, Bool], false, "Medium", "Body", ["Body", "BodyBytes"],
+        [
+            new("Body", String, ["Body"], ["Body"]),
+            new("BodyBytes", "System.Byte[]", ["BodyBytes"], ["BodyBytes"]),
+            new("Signature", String, MandatoryIn: All),
+            new("Secret", Secures, MandatoryIn: All),
+            new("MaxAge", Span),
+            new("Now", Date),
+            new("AllowReserializedBody", Switch),
+            new("Quiet", Switch),
+        ]),
+        new("Get-DfnsWebhook", [Webhook], false, "Medium", null, [],
+        [
+            new("Connection", WebhookConnection),
+            new("WebhookId", Strings, ByPropertyName: true, Aliases: ["Id"]),
+        ]),
+        new("New-DfnsWebhook", [Webhook], true, "Medium", "Url", ["Url", "Like"],
+        [
+            new("Connection", WebhookConnection),
+            new("Url", String, ["Url"], ["Url"]),
+            new("Event", Strings, ["Url"], ["Url"], Aliases: ["Events"]),
+            new("Like", "System.Object", ["Like"], ["Like"], ByValue: true),
+            new("Description", String),
+            new("Status", String, ValidateSet: ["Enabled", "Disabled"]),
+            new("OutFile", String),
+        ]),
+        new("Remove-DfnsWebhook", [Webhook], true, "High", null, [],
+        [
+            new("Connection", WebhookConnection),
+            new("WebhookId", String, MandatoryIn: All, ByPropertyName: true, Aliases: ["Id"]),
+            new("PassThru", Switch),
+        ]),
+
+        // ---- Auth0 ----
         new("Connect-Auth0Tenant", [Auth0Connection], false, "Medium", "Environment", ["Secret", "Key", "KeyPath", "Environment"],
         [
             new("Domain", String, ["Secret", "Key", "KeyPath", "Environment"], ["Secret", "Key", "KeyPath"]),
