@@ -21,6 +21,7 @@ public static class Redaction
     private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
     {
         "client_secret",
+        "registration_access_token",
         "client_assertion",
         "access_token",
         "id_token",

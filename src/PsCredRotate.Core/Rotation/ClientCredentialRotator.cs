@@ -125,6 +125,11 @@ public sealed class ClientCredentialRotator
             throw new ArgumentNullException(nameof(deploy));
         }
 
+        if (keepPrevious && !Policy.SeparateAttach)
+        {
+            throw RotationPlanner.KeepPreviousUnsupported(options?.ClientId ?? string.Empty);
+        }
+
         RotationStepKind[] completeNeeds = keepPrevious
             ? new[] { RotationStepKind.SetAttached }
             : new[] { RotationStepKind.SetAttached, RotationStepKind.Delete };
@@ -220,7 +225,7 @@ public sealed class ClientCredentialRotator
         if (existing is not null)
         {
             rotation.Steps.Add(new RotationStep(RotationStepKind.Create, $"Create credential {key.Kid}", new[] { key.Kid }) { Status = RotationStepStatus.AlreadyDone });
-            if (existing.Attached)
+            if (existing.Attached && Policy.SeparateAttach)
             {
                 rotation.Steps.Add(new RotationStep(RotationStepKind.SetAttached, $"Attach {key.Kid} to private_key_jwt", new[] { key.Kid }) { Status = RotationStepStatus.AlreadyDone });
             }
@@ -349,7 +354,7 @@ public sealed class ClientCredentialRotator
         ClientCredentialState state = reuse && run.State is not null ? run.State : await ReadAsync(run).ConfigureAwait(false);
         var alreadyDone = new List<RotationStep>();
         var retiring = new List<string>();
-        List<PlannedStep> plan = RotationPlanner.PlanComplete(state, key.Kid, retire, keepPrevious, alreadyDone, retiring);
+        List<PlannedStep> plan = RotationPlanner.PlanComplete(state, key.Kid, retire, keepPrevious, alreadyDone, retiring, Policy.SeparateAttach);
         rotation.Steps.AddRange(alreadyDone);
         rotation.ClientName ??= state.ClientName;
         rotation.RetiringKids = retiring;
@@ -382,7 +387,7 @@ public sealed class ClientCredentialRotator
         }
 
         var scratch = new List<string>();
-        if (!await ApplyAsync(run, state, s => RotationPlanner.PlanComplete(s, key.Kid, retire, keepPrevious, new List<RotationStep>(), scratch), null).ConfigureAwait(false))
+        if (!await ApplyAsync(run, state, s => RotationPlanner.PlanComplete(s, key.Kid, retire, keepPrevious, new List<RotationStep>(), scratch, Policy.SeparateAttach), null).ConfigureAwait(false))
         {
             return rotation;
         }
@@ -397,7 +402,7 @@ public sealed class ClientCredentialRotator
     {
         ClientCredentialRotation rotation = run.Rotation;
         ClientCredentialState state = run.State!;
-        List<PlannedStep> plan = RotationPlanner.PlanComplete(state, rotation.NewKid, rotation.RetiringKids, keepPrevious, new List<RotationStep>(), new List<string>());
+        List<PlannedStep> plan = RotationPlanner.PlanComplete(state, rotation.NewKid, rotation.RetiringKids, keepPrevious, new List<RotationStep>(), new List<string>(), Policy.SeparateAttach);
         foreach (PlannedStep step in plan)
         {
             Host.ShouldProcess(RotationGuards.Target(rotation.ClientId), step.Description);
