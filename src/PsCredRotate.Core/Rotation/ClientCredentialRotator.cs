@@ -293,7 +293,7 @@ public sealed class ClientCredentialRotator
         bool applied;
         try
         {
-            applied = await ApplyAsync(run, state, s => RotationPlanner.PlanStart(s, intent, Policy), proposal).ConfigureAwait(false);
+            applied = await ApplyAsync(run, state, s => RotationPlanner.PlanStart(s, intent, Policy, replanning: true), proposal).ConfigureAwait(false);
         }
         catch (PsCredRotateException e)
         {

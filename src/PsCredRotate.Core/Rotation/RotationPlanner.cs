@@ -78,9 +78,10 @@ internal static class RotationPlanner
     // ---------------------------------------------------------------- Start
 
     /// <summary>The steps from <paramref name="state"/> to "new credential attached beside the working ones".</summary>
-    public static List<PlannedStep> PlanStart(ClientCredentialState state, StartIntent intent, CredentialPolicy policy)
+    /// <remarks><paramref name="replanning"/>: planning again after a step of this run, when a -Retire'd key this run deleted to make room (adding is attaching) is gone.</remarks>
+    public static List<PlannedStep> PlanStart(ClientCredentialState state, StartIntent intent, CredentialPolicy policy, bool replanning = false)
     {
-        ValidateStartRetire(state, intent);
+        ValidateStartRetire(state, intent, replanning && !policy.SeparateAttach);
         var steps = new List<PlannedStep>();
         ClientCredentialState current = state;
         for (int guard = 0; guard < 8; guard++)
@@ -129,7 +130,7 @@ internal static class RotationPlanner
         return kids;
     }
 
-    private static void ValidateStartRetire(ClientCredentialState state, StartIntent intent)
+    private static void ValidateStartRetire(ClientCredentialState state, StartIntent intent, bool goneMayBeDeletedByThisRun)
     {
         ClientCredential? newCredential = state.FindByKid(intent.NewKid);
         foreach (string entry in intent.Retire)
@@ -147,7 +148,8 @@ internal static class RotationPlanner
             // Detached by an interrupted run of this rotation (to make room), or already retired and
             // deleted by a finished one (the new key is attached): accepted on the rerun.
             bool resumed = (named is not null && !named.Attached && newCredential is not null)
-                || (named is null && newCredential is { Attached: true });
+                || (named is null && newCredential is { Attached: true })
+                || (named is null && goneMayBeDeletedByThisRun);
             if (!resumed && (named is null || !named.Attached))
             {
                 throw new PsCredRotateException(
