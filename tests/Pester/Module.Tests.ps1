@@ -34,6 +34,8 @@ Describe 'The PsCredRotate module' {
             'Connect-Auth0Tenant'
             'Disable-ClientCredential'
             'Disconnect-Auth0Tenant'
+            'Connect-OidcClientRegistration'
+            'Disconnect-OidcClientRegistration'
             'Enable-ClientCredential'
             'Export-RotationKey'
             'Get-Auth0Client'
@@ -57,7 +59,7 @@ Describe 'The PsCredRotate module' {
             'Invoke-SigningKeyRotation'
         )
 
-        $names.Count | Should -Be 26
+        $names.Count | Should -Be 28
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

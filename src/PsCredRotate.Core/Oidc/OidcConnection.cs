@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Net;
 using System.Net.Http;
 using System.Security;
 using System.Text;
@@ -262,6 +263,8 @@ public sealed class OidcConnection : IClientCredentialConnection, IDisposable
                     Issuer);
             }
 
+            CheckHttpUri(endpoint, ErrorIds.OidcDiscoveryFailed, "token endpoint");
+
             Issuer = new Uri(announced);
             IssuerIdentifier = announced;
             TokenEndpoint = endpoint;
@@ -314,7 +317,19 @@ public sealed class OidcConnection : IClientCredentialConnection, IDisposable
                 string.Format(CultureInfo.InvariantCulture, "The {0} '{1}' is not an absolute http(s) URI without a fragment.", what, uri),
                 uri);
         }
+
+        if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
+        {
+            throw new PsCredRotateException(
+                ErrorIds.InsecureTransport,
+                ErrorKind.SecurityError,
+                $"Plain http is refused for the {what} '{uri.Authority}': the registration access token and the client's metadata would travel unencrypted. Use https (plain http is accepted only for a loopback provider such as http://127.0.0.1:3000).",
+                uri);
+        }
     }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? address) && IPAddress.IsLoopback(address));
 
     private void ThrowIfDisposed()
     {

@@ -270,6 +270,18 @@ public sealed class OidcCredentialProviderTests
     }
 
     [Fact]
+    public void Plain_http_to_a_host_that_is_not_loopback_is_InsecureTransport()
+    {
+        PsCredRotateException e = Assert.Throws<PsCredRotateException>(() => OidcConnection.Create(new OidcConnectionOptions
+        {
+            RegistrationClientUri = new Uri("http://op.example/reg/1"),
+            RegistrationAccessToken = SecureStrings.FromString("t"),
+        }));
+
+        Assert.Equal(ErrorIds.InsecureTransport, e.ErrorId);
+    }
+
+    [Fact]
     public void The_default_issuer_is_the_registration_uris_origin_and_discovery_tries_openid_then_rfc8414()
     {
         using var connection = OidcConnection.Create(new OidcConnectionOptions
