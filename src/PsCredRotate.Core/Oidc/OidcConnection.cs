@@ -183,6 +183,7 @@ public sealed class OidcConnection : IClientCredentialConnection, IDisposable
             return;
         }
 
+        bool first;
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -203,10 +204,20 @@ public sealed class OidcConnection : IClientCredentialConnection, IDisposable
             replaced.MakeReadOnly();
             _token.Dispose();
             _token = replaced;
+            first = RegistrationAccessTokenRotatedAt is null;
             RegistrationAccessTokenRotatedAt = Now;
         }
 
-        OperationLog.Current.Warning($"The server rotated the registration access token of client '{ClientId}'; the connection uses the new one. Save it for the next session from the connection's RegistrationAccessToken property: the old one no longer works.");
+        // Warned once per connection (a rotation makes two updates); later rotations go to verbose.
+        string message = $"The server rotated the registration access token of client '{ClientId}'; the connection uses the new one. Save it for the next session from the connection's RegistrationAccessToken property: the old one no longer works.";
+        if (first)
+        {
+            OperationLog.Current.Warning(message);
+        }
+        else
+        {
+            OperationLog.Current.Verbose(message);
+        }
     }
 
     /// <summary>The pipeline for the origin of <paramref name="uri"/> (one per origin, shared by the calls).</summary>

@@ -142,13 +142,17 @@ public sealed class OidcCredentialProviderTests
             await connection.CredentialProvider.AddAsync(FakeRegistrationServer.ClientId, new NewClientCredential(New), CancellationToken.None);
             ClientCredentialState state = await connection.CredentialProvider.ReadAsync(FakeRegistrationServer.ClientId, CancellationToken.None);
             Assert.Equal(2, state.Credentials.Count);
+            await connection.CredentialProvider.DeleteAsync(FakeRegistrationServer.ClientId, Old.Kid, CancellationToken.None);
+            await connection.CredentialProvider.ReadAsync(FakeRegistrationServer.ClientId, CancellationToken.None);
         }
 
-        Assert.Equal("rat-1", server.Token);
+        Assert.Equal("rat-2", server.Token);
         Assert.NotNull(connection.RegistrationAccessTokenRotatedAt);
-        Assert.Equal("rat-1", new string(SecureStrings.ToChars(connection.RegistrationAccessToken)));
-        Assert.Equal("Bearer rat-1", server.Handler.Requests.Last().Authorization);
-        Assert.Contains(log.Lines, l => l.StartsWith("WARNING: The server rotated the registration access token", StringComparison.Ordinal));
+        Assert.Equal("rat-2", new string(SecureStrings.ToChars(connection.RegistrationAccessToken)));
+        Assert.Equal("Bearer rat-2", server.Handler.Requests.Last().Authorization);
+        Assert.Single(log.Lines, l => l.StartsWith("WARNING: The server rotated the registration access token", StringComparison.Ordinal));
+        Assert.Single(log.Lines, l => l.StartsWith("VERBOSE: The server rotated the registration access token", StringComparison.Ordinal));
+        Assert.DoesNotContain("rat-2", log.All, StringComparison.Ordinal);
         Assert.DoesNotContain("rat-0", log.All, StringComparison.Ordinal);
         Assert.DoesNotContain("rat-1", log.All, StringComparison.Ordinal);
         Assert.DoesNotContain("shh-client-secret", log.All, StringComparison.Ordinal);
