@@ -143,7 +143,6 @@ public static class ErrorIds
     // ---- OpenID client registration management, RFC 7592 (Connect-OidcClientRegistration) ----
     public const string OidcRegistrationTokenInvalid = "OidcRegistrationTokenInvalid";
     public const string OidcRegistrationClientUriInvalid = "OidcRegistrationClientUriInvalid";
-    public const string OidcRegistrationReadFailed = "OidcRegistrationReadFailed";
     public const string OidcClientIdMismatch = "OidcClientIdMismatch";
     public const string OidcClientUsesJwksUri = "OidcClientUsesJwksUri";
     public const string OidcClientNotPrivateKeyJwt = "OidcClientNotPrivateKeyJwt";

@@ -28,6 +28,10 @@ namespace PsCredRotate.Core.Rotation;
 /// <see cref="RotationSettings.ReverifyAfter"/>; standalone it reads and verifies again).</para>
 /// <para>The new credential's default name records the kid prefixes it replaces, so a rerun after
 /// a crash between Complete's PATCH and its DELETE still finds the detached predecessors.</para>
+/// <para>A provider whose adding is attaching (<see cref="CredentialPolicy.SeparateAttach"/> false,
+/// RFC 7592's jwks) gets the same flow without PATCHes: Start = (delete the expired or -Retire'd
+/// key when the set is full) → create → verify; Complete = one delete per retiring key; Undo =
+/// delete the new key while another stays; -KeepPrevious is refused before any change.</para>
 /// </remarks>
 public sealed class ClientCredentialRotator
 {
