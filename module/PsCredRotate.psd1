@@ -25,6 +25,8 @@
         'New-ClientAssertion'
         'Connect-Auth0Tenant'
         'Disconnect-Auth0Tenant'
+        'Connect-OidcClientRegistration'
+        'Disconnect-OidcClientRegistration'
         'Get-Auth0Client'
         'Get-ClientCredential'
         'Add-ClientCredential'

@@ -171,4 +171,13 @@ public static class ErrorIds
     public const string DfnsWebhookLikeInvalid = "DfnsWebhookLikeInvalid";
 
     // ---- OpenID client registration management, RFC 7592 (Connect-OidcClientRegistration) ----
+    public const string OidcRegistrationTokenInvalid = "OidcRegistrationTokenInvalid";
+    public const string OidcRegistrationClientUriInvalid = "OidcRegistrationClientUriInvalid";
+    public const string OidcClientIdMismatch = "OidcClientIdMismatch";
+    public const string OidcClientUsesJwksUri = "OidcClientUsesJwksUri";
+    public const string OidcClientNotPrivateKeyJwt = "OidcClientNotPrivateKeyJwt";
+    public const string OidcKeyCannotBeDetached = "OidcKeyCannotBeDetached";
+    public const string OidcExpiryUnsupported = "OidcExpiryUnsupported";
+    public const string OidcDiscoveryFailed = "OidcDiscoveryFailed";
+    public const string KeepPreviousUnsupported = "KeepPreviousUnsupported";
 }

@@ -34,6 +34,8 @@ Describe 'The PsCredRotate module' {
             'Connect-Auth0Tenant'
             'Disable-ClientCredential'
             'Disconnect-Auth0Tenant'
+            'Connect-OidcClientRegistration'
+            'Disconnect-OidcClientRegistration'
             'Enable-ClientCredential'
             'Export-RotationKey'
             'Get-Auth0Client'
@@ -68,7 +70,7 @@ Describe 'The PsCredRotate module' {
             'Remove-DfnsWebhook'
         )
 
-        $names.Count | Should -Be 37
+        $names.Count | Should -Be 39
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -22,6 +22,7 @@ public static class Redaction
     {
         "client_secret",
         "secret", // a Dfns webhook's secret, in the answer to POST /webhooks
+        "registration_access_token",
         "client_assertion",
         "access_token",
         "id_token",

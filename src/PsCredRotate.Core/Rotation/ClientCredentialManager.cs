@@ -62,12 +62,22 @@ public sealed class ClientCredentialManager
                 kid);
         }
 
-        if (state.Credentials.Count >= Provider.Policy.MaxStored)
+        bool attachesOnCreate = !Provider.Policy.SeparateAttach;
+        if (attachesOnCreate)
+        {
+            // Adding is attaching: the only limit is the attached one (the provider refuses a client
+            // that does not sign in with private_key_jwt itself).
+            if (RotationGuards.UsesPrivateKeyJwt(state))
+            {
+                RotationGuards.EnsureSlotFree(state, Provider.Policy, "Remove one first (Remove-ClientCredential)");
+            }
+        }
+        else if (state.Credentials.Count >= Provider.Policy.MaxStored)
         {
             throw RotationGuards.PoolFull(state, Provider.Policy, "Remove a detached credential first (Remove-ClientCredential)");
         }
 
-        if (attach)
+        if (attach && !attachesOnCreate)
         {
             RotationGuards.EnsurePrivateKeyJwt(state, "attach");
             RotationGuards.EnsureSlotFree(state, Provider.Policy, "Detach one first (Disable-ClientCredential)");
@@ -87,7 +97,7 @@ public sealed class ClientCredentialManager
 
         ClientCredential created = await Provider.AddAsync(clientId, toCreate, cancellationToken).ConfigureAwait(false);
         Host.Verbose($"Created credential {created.Id} (kid {kid}) on client '{clientId}'.");
-        if (!attach)
+        if (!attach || attachesOnCreate)
         {
             return created;
         }
@@ -172,6 +182,35 @@ public sealed class ClientCredentialManager
     {
         ClientCredentialState state = await Provider.ReadAsync(clientId, cancellationToken).ConfigureAwait(false);
         ClientCredential credential = RotationGuards.Find(state, idOrKid);
+        if (credential.Attached && !Provider.Policy.SeparateAttach)
+        {
+            // Deleting is detaching: the same guard as Disable, then the one delete.
+            var remaining = state.AttachedIds.Where(id => id != credential.Id).ToList();
+            string target = RotationGuards.Target(clientId, credential);
+            if (remaining.Count == 0)
+            {
+                string why = LastAttachedExplanation(state, credential);
+                if (!force)
+                {
+                    throw LastAttached(credential, why);
+                }
+
+                if (!Host.ShouldProcess(target, $"Delete credential {credential.Id} (kid {RotationGuards.Name(credential)}), leaving no attached credential")
+                    || !Host.ShouldContinue(why + " Delete it anyway?", "Delete the last credential"))
+                {
+                    return false;
+                }
+            }
+            else if (!Host.ShouldProcess(target, $"Delete credential {credential.Id} (kid {RotationGuards.Name(credential)}), keeping [{RotationGuards.Kids(state, remaining)}]"))
+            {
+                return false;
+            }
+
+            await Provider.DeleteAsync(clientId, credential.Id, cancellationToken).ConfigureAwait(false);
+            Host.Verbose($"Deleted credential {credential.Id} (kid {credential.Kid}) of client '{clientId}'.");
+            return true;
+        }
+
         if (credential.Attached)
         {
             IReadOnlyList<string>? attached = await DetachAsync(state, credential, force, cancellationToken).ConfigureAwait(false);
@@ -204,14 +243,10 @@ public sealed class ClientCredentialManager
         string target = RotationGuards.Target(state.ClientId, credential);
         if (remaining.Count == 0)
         {
-            string why = $"Credential {credential.Id} (kid {RotationGuards.Name(credential)}) is the last credential attached to client '{state.ClientId}'; without it the client cannot get a token.";
+            string why = LastAttachedExplanation(state, credential);
             if (!force)
             {
-                throw new PsCredRotateException(
-                    ErrorIds.LastAttachedCredential,
-                    ErrorKind.InvalidOperation,
-                    why + " Attach another credential first, or use -Force.",
-                    credential.Kid ?? credential.Id);
+                throw LastAttached(credential, why);
             }
 
             if (!Host.ShouldProcess(target, $"Detach kid {RotationGuards.Name(credential)} from private_key_jwt, leaving no attached credential"))
@@ -233,4 +268,14 @@ public sealed class ClientCredentialManager
         Host.Verbose($"Detached credential {credential.Id} (kid {credential.Kid}) from client '{state.ClientId}'.");
         return attached;
     }
+
+    private static string LastAttachedExplanation(ClientCredentialState state, ClientCredential credential) =>
+        $"Credential {credential.Id} (kid {RotationGuards.Name(credential)}) is the last credential attached to client '{state.ClientId}'; without it the client cannot get a token.";
+
+    private static PsCredRotateException LastAttached(ClientCredential credential, string why) =>
+        new(
+            ErrorIds.LastAttachedCredential,
+            ErrorKind.InvalidOperation,
+            why + " Attach another credential first, or use -Force.",
+            credential.Kid ?? credential.Id);
 }

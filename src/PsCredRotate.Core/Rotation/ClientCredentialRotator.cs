@@ -28,6 +28,10 @@ namespace PsCredRotate.Core.Rotation;
 /// <see cref="RotationSettings.ReverifyAfter"/>; standalone it reads and verifies again).</para>
 /// <para>The new credential's default name records the kid prefixes it replaces, so a rerun after
 /// a crash between Complete's PATCH and its DELETE still finds the detached predecessors.</para>
+/// <para>A provider whose adding is attaching (<see cref="CredentialPolicy.SeparateAttach"/> false,
+/// RFC 7592's jwks) gets the same flow without PATCHes: Start = (delete the expired or -Retire'd
+/// key when the set is full) → create → verify; Complete = one delete per retiring key; Undo =
+/// delete the new key while another stays; -KeepPrevious is refused before any change.</para>
 /// </remarks>
 public sealed class ClientCredentialRotator
 {
@@ -125,6 +129,11 @@ public sealed class ClientCredentialRotator
             throw new ArgumentNullException(nameof(deploy));
         }
 
+        if (keepPrevious && !Policy.SeparateAttach)
+        {
+            throw RotationPlanner.KeepPreviousUnsupported(options?.ClientId ?? string.Empty);
+        }
+
         RotationStepKind[] completeNeeds = keepPrevious
             ? new[] { RotationStepKind.SetAttached }
             : new[] { RotationStepKind.SetAttached, RotationStepKind.Delete };
@@ -220,7 +229,7 @@ public sealed class ClientCredentialRotator
         if (existing is not null)
         {
             rotation.Steps.Add(new RotationStep(RotationStepKind.Create, $"Create credential {key.Kid}", new[] { key.Kid }) { Status = RotationStepStatus.AlreadyDone });
-            if (existing.Attached)
+            if (existing.Attached && Policy.SeparateAttach)
             {
                 rotation.Steps.Add(new RotationStep(RotationStepKind.SetAttached, $"Attach {key.Kid} to private_key_jwt", new[] { key.Kid }) { Status = RotationStepStatus.AlreadyDone });
             }
@@ -288,7 +297,7 @@ public sealed class ClientCredentialRotator
         bool applied;
         try
         {
-            applied = await ApplyAsync(run, state, s => RotationPlanner.PlanStart(s, intent, Policy), proposal).ConfigureAwait(false);
+            applied = await ApplyAsync(run, state, s => RotationPlanner.PlanStart(s, intent, Policy, replanning: true), proposal).ConfigureAwait(false);
         }
         catch (PsCredRotateException e)
         {
@@ -349,7 +358,7 @@ public sealed class ClientCredentialRotator
         ClientCredentialState state = reuse && run.State is not null ? run.State : await ReadAsync(run).ConfigureAwait(false);
         var alreadyDone = new List<RotationStep>();
         var retiring = new List<string>();
-        List<PlannedStep> plan = RotationPlanner.PlanComplete(state, key.Kid, retire, keepPrevious, alreadyDone, retiring);
+        List<PlannedStep> plan = RotationPlanner.PlanComplete(state, key.Kid, retire, keepPrevious, alreadyDone, retiring, Policy.SeparateAttach);
         rotation.Steps.AddRange(alreadyDone);
         rotation.ClientName ??= state.ClientName;
         rotation.RetiringKids = retiring;
@@ -382,7 +391,7 @@ public sealed class ClientCredentialRotator
         }
 
         var scratch = new List<string>();
-        if (!await ApplyAsync(run, state, s => RotationPlanner.PlanComplete(s, key.Kid, retire, keepPrevious, new List<RotationStep>(), scratch), null).ConfigureAwait(false))
+        if (!await ApplyAsync(run, state, s => RotationPlanner.PlanComplete(s, key.Kid, retire, keepPrevious, new List<RotationStep>(), scratch, Policy.SeparateAttach), null).ConfigureAwait(false))
         {
             return rotation;
         }
@@ -397,7 +406,7 @@ public sealed class ClientCredentialRotator
     {
         ClientCredentialRotation rotation = run.Rotation;
         ClientCredentialState state = run.State!;
-        List<PlannedStep> plan = RotationPlanner.PlanComplete(state, rotation.NewKid, rotation.RetiringKids, keepPrevious, new List<RotationStep>(), new List<string>());
+        List<PlannedStep> plan = RotationPlanner.PlanComplete(state, rotation.NewKid, rotation.RetiringKids, keepPrevious, new List<RotationStep>(), new List<string>(), Policy.SeparateAttach);
         foreach (PlannedStep step in plan)
         {
             Host.ShouldProcess(RotationGuards.Target(rotation.ClientId), step.Description);

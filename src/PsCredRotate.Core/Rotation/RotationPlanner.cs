@@ -30,6 +30,9 @@ internal sealed class PlannedStep
     /// <summary>RestoreAuthenticationMethod: the method to go back to.</summary>
     public ClientAuthenticationMethod Method { get; set; }
 
+    /// <summary>Create: the provider attaches what it creates (<see cref="CredentialPolicy.SeparateAttach"/> false).</summary>
+    public bool Attaches { get; set; }
+
     public RotationStep ToStep(RotationStepStatus status) => new(Kind, Description, Kids) { Status = status };
 }
 
@@ -60,6 +63,13 @@ internal sealed class StartIntent
 /// answer. Attach lists never hold 0 (except a migration's first attach, from a secret) or more
 /// than <see cref="CredentialPolicy.MaxAttached"/> ids.
 /// </summary>
+/// <remarks>
+/// A provider whose adding is attaching (<see cref="CredentialPolicy.SeparateAttach"/> false, RFC
+/// 7592's <c>jwks</c>) gets the same plans without SetAttached steps: Start is (delete an expired or
+/// -Retire'd key when the set is full) → create; Complete deletes the retiring keys one by one,
+/// the new one staying; Undo deletes the new key while another one stays. -KeepPrevious is refused
+/// there (a kept key would stay able to sign in).
+/// </remarks>
 internal static class RotationPlanner
 {
     /// <summary>Placeholder id of the credential a simulated Create adds.</summary>
@@ -68,9 +78,10 @@ internal static class RotationPlanner
     // ---------------------------------------------------------------- Start
 
     /// <summary>The steps from <paramref name="state"/> to "new credential attached beside the working ones".</summary>
-    public static List<PlannedStep> PlanStart(ClientCredentialState state, StartIntent intent, CredentialPolicy policy)
+    /// <remarks><paramref name="replanning"/>: planning again after a step of this run, when a -Retire'd key this run deleted to make room (adding is attaching) is gone.</remarks>
+    public static List<PlannedStep> PlanStart(ClientCredentialState state, StartIntent intent, CredentialPolicy policy, bool replanning = false)
     {
-        ValidateStartRetire(state, intent);
+        ValidateStartRetire(state, intent, replanning && !policy.SeparateAttach);
         var steps = new List<PlannedStep>();
         ClientCredentialState current = state;
         for (int guard = 0; guard < 8; guard++)
@@ -108,7 +119,7 @@ internal static class RotationPlanner
             }
         }
 
-        foreach (PlannedStep step in plan.Where(s => s.Kind == RotationStepKind.SetAttached && s.CredentialId is not null))
+        foreach (PlannedStep step in plan.Where(s => (s.Kind == RotationStepKind.SetAttached || s.Kind == RotationStepKind.Delete) && s.CredentialId is not null))
         {
             if (state.FindById(step.CredentialId!) is { } victim && !kids.Contains(RotationGuards.Name(victim)))
             {
@@ -119,7 +130,7 @@ internal static class RotationPlanner
         return kids;
     }
 
-    private static void ValidateStartRetire(ClientCredentialState state, StartIntent intent)
+    private static void ValidateStartRetire(ClientCredentialState state, StartIntent intent, bool goneMayBeDeletedByThisRun)
     {
         ClientCredential? newCredential = state.FindByKid(intent.NewKid);
         foreach (string entry in intent.Retire)
@@ -137,7 +148,8 @@ internal static class RotationPlanner
             // Detached by an interrupted run of this rotation (to make room), or already retired and
             // deleted by a finished one (the new key is attached): accepted on the rerun.
             bool resumed = (named is not null && !named.Attached && newCredential is not null)
-                || (named is null && newCredential is { Attached: true });
+                || (named is null && newCredential is { Attached: true })
+                || (named is null && goneMayBeDeletedByThisRun);
             if (!resumed && (named is null || !named.Attached))
             {
                 throw new PsCredRotateException(
@@ -151,6 +163,11 @@ internal static class RotationPlanner
 
     private static PlannedStep? NextStartStep(ClientCredentialState state, StartIntent intent, CredentialPolicy policy)
     {
+        if (!policy.SeparateAttach)
+        {
+            return NextStartStepAttachingOnCreate(state, intent, policy);
+        }
+
         ClientCredential? newCredential = state.FindByKid(intent.NewKid);
         if (newCredential is null)
         {
@@ -205,6 +222,35 @@ internal static class RotationPlanner
     }
 
     /// <summary>
+    /// Adding is attaching: create the new credential (it is attached by being stored); when the
+    /// set is full, first delete the one the Auth0 plan would swap out (an expired one, else the one
+    /// named in -Retire), so the set never holds more than <see cref="CredentialPolicy.MaxAttached"/>
+    /// and a working credential stays throughout.
+    /// </summary>
+    private static PlannedStep? NextStartStepAttachingOnCreate(ClientCredentialState state, StartIntent intent, CredentialPolicy policy)
+    {
+        if (state.FindByKid(intent.NewKid) is not null)
+        {
+            return null;
+        }
+
+        List<ClientCredential> attached = AttachedInOrder(state);
+        if (attached.Count >= policy.MaxAttached)
+        {
+            ClientCredential victim = ChooseVictim(state, attached, intent, policy);
+            return new PlannedStep(RotationStepKind.Delete, $"Delete {RotationGuards.Name(victim)} to make room for {intent.NewKid}", new[] { RotationGuards.Name(victim) })
+            {
+                CredentialId = victim.Id,
+            };
+        }
+
+        return new PlannedStep(RotationStepKind.Create, $"Create credential {intent.NewKid} (attached: it can sign in at once)", new[] { intent.NewKid })
+        {
+            Attaches = true,
+        };
+    }
+
+    /// <summary>
     /// Both slots taken: the credential to detach in the same PATCH that attaches the new one.
     /// An expired one first (it signs nothing, so nothing breaks); else one named in -Retire, which
     /// leaves the other (working) one attached throughout. The only-working credential is never the
@@ -236,8 +282,13 @@ internal static class RotationPlanner
     // ---------------------------------------------------------------- Complete
 
     /// <summary>Detach every retiring credential in one PATCH that keeps the new one, then delete them unless kept.</summary>
-    public static List<PlannedStep> PlanComplete(ClientCredentialState state, string newKid, IReadOnlyList<string> retire, bool keepPrevious, List<RotationStep> alreadyDone, List<string> retiringKids)
+    public static List<PlannedStep> PlanComplete(ClientCredentialState state, string newKid, IReadOnlyList<string> retire, bool keepPrevious, List<RotationStep> alreadyDone, List<string> retiringKids, bool separateAttach = true)
     {
+        if (keepPrevious && !separateAttach)
+        {
+            throw KeepPreviousUnsupported(state.ClientId);
+        }
+
         ClientCredential? newCredential = state.FindByKid(newKid);
         if (newCredential is null || !newCredential.Attached || !RotationGuards.UsesPrivateKeyJwt(state))
         {
@@ -287,7 +338,7 @@ internal static class RotationPlanner
         retiringKids.AddRange(retiring.Select(RotationGuards.Name).Where(k => !retiringKids.Contains(k)));
         var steps = new List<PlannedStep>();
         var detach = retiring.Where(c => c.Attached).ToList();
-        if (detach.Count > 0)
+        if (detach.Count > 0 && separateAttach)
         {
             var keep = AttachedInOrder(state).Where(c => !detach.Contains(c)).ToList();
             steps.Add(new PlannedStep(
@@ -312,6 +363,14 @@ internal static class RotationPlanner
 
         return steps;
     }
+
+    /// <summary>-KeepPrevious where a credential cannot be stored without being attached (RFC 7592 jwks).</summary>
+    public static PsCredRotateException KeepPreviousUnsupported(string clientId) =>
+        new(
+            ErrorIds.KeepPreviousUnsupported,
+            ErrorKind.InvalidArgument,
+            $"Client '{clientId}' cannot keep a retired key without it staying able to sign in: its provider stores keys only as attached ones (a JWK Set). Leave out -KeepPrevious; keep a copy of the old key yourself if you may need it again.",
+            clientId);
 
     // ---------------------------------------------------------------- Undo
 
@@ -360,6 +419,16 @@ internal static class RotationPlanner
                         ErrorKind.InvalidOperation,
                         $"Credential {newKid} is the only credential client '{state.ClientId}' can use (the previous ones are gone); undoing would leave it without one. Attach another credential first.",
                         newKid);
+                }
+
+                if (!policy.SeparateAttach)
+                {
+                    // Deleting the new key is what detaches it; the others never left.
+                    steps.Add(new PlannedStep(RotationStepKind.Delete, $"Delete the new credential {newKid}, keeping [{RotationGuards.Kids(state, restore)}]", new[] { newKid })
+                    {
+                        CredentialId = newCredential.Id,
+                    });
+                    return steps;
                 }
 
                 steps.Add(new PlannedStep(
@@ -440,7 +509,7 @@ internal static class RotationPlanner
             case RotationStepKind.Delete:
                 return Without(state, step.CredentialId!);
             case RotationStepKind.Create:
-                var pending = new ClientCredential(state.ClientId, PendingId, newKid, null, null, "public_key", false, null, null, null, "planned");
+                var pending = new ClientCredential(state.ClientId, PendingId, newKid, null, null, "public_key", step.Attaches, null, null, null, "planned");
                 return WithCredential(state, pending);
             case RotationStepKind.SetAttached:
                 return WithAttached(state, step.AttachedIds!);
@@ -459,13 +528,19 @@ internal static class RotationPlanner
             state.AttachedIds.Where(id => id != credentialId).ToList(),
             state.Credentials.Where(c => c.Id != credentialId).ToList());
 
-    public static ClientCredentialState WithCredential(ClientCredentialState state, ClientCredential credential) =>
-        new(
+    /// <summary>The state with <paramref name="credential"/> stored; attached too when the provider says it is (adding is attaching).</summary>
+    public static ClientCredentialState WithCredential(ClientCredentialState state, ClientCredential credential)
+    {
+        IReadOnlyList<string> attachedIds = credential.Attached && !state.AttachedIds.Contains(credential.Id)
+            ? state.AttachedIds.Concat(new[] { credential.Id }).ToList()
+            : state.AttachedIds;
+        return new(
             state.ClientId,
             state.ClientName,
             state.AuthenticationMethod,
-            state.AttachedIds,
-            state.Credentials.Where(c => c.Id != credential.Id).Concat(new[] { credential.WithAttached(state.AttachedIds.Contains(credential.Id)) }).ToList());
+            attachedIds,
+            state.Credentials.Where(c => c.Id != credential.Id).Concat(new[] { credential.WithAttached(attachedIds.Contains(credential.Id)) }).ToList());
+    }
 
     public static ClientCredentialState WithAttached(ClientCredentialState state, IReadOnlyList<string> attachedIds) =>
         new(

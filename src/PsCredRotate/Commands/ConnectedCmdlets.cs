@@ -24,7 +24,7 @@ internal static class ConnectionResolver
         throw new PsCredRotateException(
             ErrorIds.NotConnected,
             ErrorKind.InvalidOperation,
-            "There is no connection: run Connect-Auth0Tenant first, or pass -Connection.");
+            $"There is no {(typeof(T) == typeof(IClientCredentialConnection) ? "connection" : typeof(T).Name)}: run Connect-Auth0Tenant (an Auth0 tenant) or Connect-OidcClientRegistration (an OpenID client's RFC 7592 registration) first, or pass -Connection.");
     }
 }
 
@@ -72,7 +72,7 @@ public abstract class ClientCredentialCmdlet : PsCredRotateCmdlet
     private ClientCredentialManager? _manager;
     private ClientCredentialRotator? _rotator;
 
-    [Parameter(HelpMessage = "The connection (Auth0 tenant); default: the session's last connection.")]
+    [Parameter(HelpMessage = "An Auth0 tenant or OpenID client registration; default: the session's.")]
     [ValidateNotNull]
     public IClientCredentialConnection? Connection { get; set; }
 

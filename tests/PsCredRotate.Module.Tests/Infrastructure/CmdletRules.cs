@@ -41,6 +41,7 @@ internal static class CmdletRules
     {
         // Closes a connection; the surface table gives it no output.
         "Disconnect-Auth0Tenant",
+        "Disconnect-OidcClientRegistration",
         // Deletes a credential; the surface table gives it no output (and no -PassThru: there is nothing left to pass).
         "Remove-ClientCredential",
     };

@@ -47,6 +47,8 @@ internal static class CmdletSurface
     public const string DfnsCredential = "PsCredRotate.Core.Dfns.DfnsCredential";
     public const string DfnsTestResult = "PsCredRotate.Core.Dfns.DfnsCredentialTestResult";
     public const string DfnsRotation = "PsCredRotate.Core.Dfns.DfnsKeyRotationResult";
+    public const string Uri = "System.Uri";
+    public const string OidcConnection = "PsCredRotate.Core.Oidc.OidcConnection";
 
     /// <summary>How one parameter is declared: type, sets (null: all), where mandatory, pipeline binding, aliases.</summary>
     public sealed record Param(
@@ -145,6 +147,17 @@ internal static class CmdletSurface
         new("Disconnect-Auth0Tenant", [], false, "Medium", null, [],
         [
             new("Connection", Auth0Connection),
+        ]),
+        new("Connect-OidcClientRegistration", [OidcConnection], false, "Medium", null, [],
+        [
+            new("RegistrationClientUri", Uri, MandatoryIn: All),
+            new("RegistrationAccessToken", Secure, MandatoryIn: All),
+            new("Issuer", Uri),
+            new("NoDefault", Switch),
+        ]),
+        new("Disconnect-OidcClientRegistration", [], false, "Medium", null, [],
+        [
+            new("Connection", OidcConnection),
         ]),
         new("Get-Auth0Client", [Auth0Client], false, "Medium", null, [],
         [
