@@ -156,7 +156,6 @@ public static class ErrorIds
     public const string DfnsPolicyApprovalPending = "DfnsPolicyApprovalPending";
     public const string DfnsRotationVerificationFailed = "DfnsRotationVerificationFailed";
     public const string DfnsRotationDeployFailed = "DfnsRotationDeployFailed";
-    public const string DfnsRotationIncomplete = "DfnsRotationIncomplete";
 
     // ---- Dfns webhooks (Get/New/Remove-DfnsWebhook, Test-WebhookSignature) ----
     public const string WebhookSecretRequired = "WebhookSecretRequired";

@@ -186,6 +186,9 @@ for (const type of Object.keys(keyTypes)) {
       assert.equal(event.kind, 'wallet.created');
       assert.deepEqual(event.data, { walletId: 'wa-1' });
       assert.ok(Math.abs(event.timestampSent - Date.now() / 1000) < 300);
+      const events = await sa.api.webhooks.listWebhookEvents({ webhookId: created.id });
+      assert.deepEqual(events.items.map((e) => [e.kind, e.status]), [['wallet.created', '200'], ['webhook.ping', '200']]);
+      assert.equal((await sa.api.webhooks.getWebhookEvent({ webhookId: created.id, webhookEventId: event.id })).id, event.id);
 
       assert.deepEqual(await sa.api.webhooks.deleteWebhook({ webhookId: created.id }), { deleted: true });
       await expectDfnsError(sa.api.webhooks.getWebhook({ webhookId: created.id }), 404);

@@ -25,6 +25,8 @@ public sealed class DfnsContext
 
     public DfnsSessions Sessions { get; } = new();
 
+    public DfnsEventLog Events { get; } = new();
+
     /// <summary>Now, to the millisecond.</summary>
     public DateTimeOffset Now => Auth0.Crypto.KeyMaterial.Millis(Clock.UtcNow);
 

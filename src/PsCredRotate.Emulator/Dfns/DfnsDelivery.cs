@@ -40,6 +40,16 @@ public static class DfnsDelivery
     public static string Signature(string secret, byte[] body) =>
         "sha256=" + Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)).ToLowerInvariant();
 
+    /// <summary>Delivers one event and records it in the webhook's event log.</summary>
+    public static async Task<DeliveryResult> DeliverAsync(DfnsContext ctx, DfnsWebhook webhook, string kind, JsonElement data, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = ctx.Now;
+        DeliveryResult result = await DeliverAsync(webhook, kind, data, now, cancellationToken);
+        string status = result.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "0";
+        ctx.Events.Add(new DfnsWebhookEvent(result.EventId, webhook.Id, kind, now, data.Clone(), status, result.Error, now.ToUnixTimeSeconds()));
+        return result;
+    }
+
     public static async Task<DeliveryResult> DeliverAsync(DfnsWebhook webhook, string kind, JsonElement data, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string eventId = DfnsContext.NewId("whe");

@@ -27,13 +27,46 @@ public static class DfnsWebhooks
         {
             await DfnsUserActions.AuthorizeAsync(http, ctx);
             ctx.Write(s => s.Webhooks.RemoveAll(w => w.Id == id) > 0 ? 0 : throw NotFound(id));
+            ctx.Events.Forget(id);
             return Results.Json(new { deleted = true });
+        });
+        dfns.MapGet("/webhooks/{id}/events", (string id, HttpContext http, DfnsContext ctx) =>
+        {
+            ctx.Authenticate(http);
+            _ = ctx.Read(s => s.FindWebhook(id)) ?? throw NotFound(id);
+            IEnumerable<DfnsWebhookEvent> events = ctx.Events.For(id);
+            string? kind = http.Request.Query["kind"];
+            string? failed = http.Request.Query["deliveryFailed"];
+            if (!string.IsNullOrEmpty(kind))
+            {
+                events = events.Where(e => e.Kind == kind);
+            }
+
+            if (failed is "true" or "false")
+            {
+                events = events.Where(e => (e.Status != "200") == (failed == "true"));
+            }
+
+            if (int.TryParse(http.Request.Query["limit"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int limit) && limit > 0)
+            {
+                events = events.Take(limit);
+            }
+
+            return Results.Json(new { items = events.Select(e => e.Wire()).ToArray() });
+        });
+        dfns.MapGet("/webhooks/{id}/events/{eventId}", (string id, string eventId, HttpContext http, DfnsContext ctx) =>
+        {
+            ctx.Authenticate(http);
+            _ = ctx.Read(s => s.FindWebhook(id)) ?? throw NotFound(id);
+            DfnsWebhookEvent e = ctx.Events.For(id).FirstOrDefault(x => x.Id == eventId)
+                ?? throw DfnsApiException.NotFound($"Webhook event '{eventId}' not found.");
+            return Results.Json(e.Wire());
         });
         dfns.MapPost("/webhooks/{id}/ping", async (string id, HttpContext http, DfnsContext ctx) =>
         {
             await DfnsUserActions.AuthorizeAsync(http, ctx);
             DfnsWebhook webhook = ctx.Read(s => s.FindWebhook(id)) ?? throw NotFound(id);
-            DeliveryResult result = await DfnsDelivery.DeliverAsync(webhook, "webhook.ping", JsonSerializer.SerializeToElement(new { webhookId = id }), ctx.Now, http.RequestAborted);
+            DeliveryResult result = await DfnsDelivery.DeliverAsync(ctx, webhook, "webhook.ping", JsonSerializer.SerializeToElement(new { webhookId = id }), http.RequestAborted);
             return Results.Json(new { status = result.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "0", error = result.Error });
         });
     }
@@ -176,7 +209,7 @@ public static class DfnsWebhooks
             return DfnsAdmin.Error(404, $"Webhook '{id}' not found.");
         }
 
-        DeliveryResult result = await DfnsDelivery.DeliverAsync(webhook, kind.GetString()!, data, ctx.Now, http.RequestAborted);
+        DeliveryResult result = await DfnsDelivery.DeliverAsync(ctx, webhook, kind.GetString()!, data, http.RequestAborted);
         return Results.Json(new { status = result.Status, error = result.Error, eventId = result.EventId });
     }
 }

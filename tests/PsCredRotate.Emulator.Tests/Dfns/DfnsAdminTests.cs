@@ -84,6 +84,33 @@ public sealed class DfnsAdminTests
     }
 
     [Fact]
+    public async Task WithStateTheOrganisationSurvivesARestart()
+    {
+        string directory = Directory.CreateTempSubdirectory("emu-dfns-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "state.json");
+            Account account;
+            string before;
+            await using (DfnsOrg first = await DfnsOrg.StartAsync(o => o.StatePath = path))
+            {
+                account = await first.SeedAsync(TestKey.Ed25519());
+                Assert.Equal(HttpStatusCode.OK, (await first.AddCredentialAsync(account, TestKey.P256())).Status);
+                before = await first.StateAsync();
+            }
+
+            await using DfnsOrg second = await DfnsOrg.StartAsync(o => o.StatePath = path);
+
+            Assert.Equal(before, await second.StateAsync());
+            Assert.Equal(HttpStatusCode.OK, (await second.SignedAsync(account, HttpMethod.Post, "/webhooks", "{\"url\":\"https://example.com/h\",\"events\":[\"*\"]}")).Status);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task SettingsAndRefusalsValidateTheirBodies()
     {
         await using DfnsOrg org = await DfnsOrg.StartAsync();

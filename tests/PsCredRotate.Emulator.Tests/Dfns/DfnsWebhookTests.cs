@@ -143,6 +143,36 @@ public sealed class DfnsWebhookTests
     }
 
     [Fact]
+    public async Task DeliveredEventsAreListedWithTheReceiversStatus()
+    {
+        var received = new List<(byte[] Body, string? Signature)>();
+        await using RunningEmulator receiver = await Receiver(received, 500);
+        await using DfnsOrg org = await DfnsOrg.StartAsync();
+        Account account = await org.SeedAsync();
+        string id = (string)(await org.SignedAsync(account, HttpMethod.Post, "/webhooks", $"{{\"url\":\"{receiver.BaseAddress}hook\",\"events\":[\"*\"]}}")).Body!["id"]!;
+        await org.SignedAsync(account, HttpMethod.Post, $"/webhooks/{id}/ping", "");
+        using (HttpResponseMessage deliver = await org.Http.PostAsync($"_emulator/dfns/webhooks/{id}/deliver", new StringContent("{\"kind\":\"wallet.created\",\"data\":{\"w\":1}}", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, deliver.StatusCode);
+        }
+
+        var all = await org.SendAsync(HttpMethod.Get, $"/webhooks/{id}/events", null, account.Token);
+        var wallet = await org.SendAsync(HttpMethod.Get, $"/webhooks/{id}/events?kind=wallet.created&deliveryFailed=true", null, account.Token);
+        var succeeded = await org.SendAsync(HttpMethod.Get, $"/webhooks/{id}/events?deliveryFailed=false", null, account.Token);
+        string eventId = (string)wallet.Body!["items"]![0]!["id"]!;
+        var one = await org.SendAsync(HttpMethod.Get, $"/webhooks/{id}/events/{eventId}", null, account.Token);
+        var unknown = await org.SendAsync(HttpMethod.Get, $"/webhooks/{id}/events/whe-nope", null, account.Token);
+
+        Assert.Equal(new[] { "wallet.created", "webhook.ping" }, all.Body!["items"]!.AsArray().Select(e => (string)e!["kind"]!).ToArray());
+        Assert.Single(wallet.Body["items"]!.AsArray());
+        Assert.Empty(succeeded.Body!["items"]!.AsArray());
+        Assert.Equal("500", (string?)one.Body!["status"]);
+        Assert.Equal("{\"w\":1}", one.Body["data"]!.ToJsonString());
+        Assert.Equal(JsonNode.Parse(received[1].Body)!["id"]!.ToJsonString(), one.Body["id"]!.ToJsonString());
+        DfnsOrg.AssertError(unknown, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task DeliveringToAnUnreachableReceiverReportsNoStatus()
     {
         await using DfnsOrg org = await DfnsOrg.StartAsync();

@@ -73,6 +73,33 @@ public sealed class DfnsKeyRotationIntegrationTests
     }
 
     [Fact]
+    public async Task Neither_the_token_nor_a_private_key_nor_a_user_action_token_reaches_the_log_or_the_result()
+    {
+        await using EmulatorServer server = await EmulatorServer.StartAsync();
+        using RotationKey oldKey = NewKey(KeyAlgorithm.ES256);
+        DfnsServiceAccount account = await server.SeedServiceAccountAsync(oldKey.PublicKeyPem);
+        using DfnsConnection connection = Connect(server, account.Token, account.CredId, oldKey);
+        var host = new RecordingHost();
+
+        DfnsKeyRotationResult result;
+        using (PsCredRotate.Core.Diagnostics.OperationLog.Use(host))
+        {
+            result = await new DfnsKeyRotator(connection, host).InvokeAsync(new DfnsKeyRotationOptions { Algorithm = KeyAlgorithm.EdDSA }, None);
+        }
+
+        string everything = string.Join("\n", host.Messages) + "\n" + string.Join("\n", result.Steps) + "\n" + result + "\n" + connection + "\n" + result.NewKey;
+        Assert.Contains("DEBUG: ", everything, StringComparison.Ordinal);
+        Assert.Contains("x-dfns-useraction: [redacted]", everything, StringComparison.Ordinal);
+        Assert.Contains("\"userAction\":\"[redacted]\"", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(account.Token, everything, StringComparison.Ordinal);
+        foreach (RotationKey key in new[] { oldKey, result.NewKey })
+        {
+            string d = (string)JsonNode.Parse(KeyExporter.Export(key, KeyExportFormat.Jwk, publicOnly: false))!["d"]!;
+            Assert.DoesNotContain(d, everything, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_new_key_the_server_refuses_is_rolled_back_and_the_old_credential_still_signs()
     {
         await using EmulatorServer server = await EmulatorServer.StartAsync();
