@@ -91,6 +91,11 @@ internal sealed class RotationKeySource
 
         var others = state.Attached.Where(c => c.Id != credential.Id).ToList();
         bool isNewest = others.Count > 0 && others.All(o => o.CreatedAt is { } oc && credential.CreatedAt is { } cc && oc < cc);
+        if (!isNewest && others.Count > 0 && credential.CreatedAt is null && others.All(o => o.CreatedAt is null))
+        {
+            // No creation times (an RFC 7592 jwks): the server's order says it, a rotation appends its key.
+            isNewest = state.AttachedIds[state.AttachedIds.Count - 1] == credential.Id;
+        }
         bool predecessorsLeft = RotationPlanner.Predecessors(state, credential).Any(p => p.Attached || !retiredMayStayDetached);
         if (!isNewest && !predecessorsLeft)
         {

@@ -9,7 +9,7 @@ using PsCredRotate.Core.Tests.Rotation;
 namespace PsCredRotate.Core.Tests.Oidc;
 
 /// <summary>The engine with a provider whose adding is attaching (CredentialPolicy.SeparateAttach false, RFC 7592 jwks).</summary>
-public sealed class AttachingOnCreateRotationTests
+public sealed class AttachingOnCreateRotationTests : IDisposable
 {
     private const string Client = "app";
 
@@ -19,6 +19,7 @@ public sealed class AttachingOnCreateRotationTests
 
     private static RotationKey New => RotationKeys.Get(2);
 
+    private readonly System.Collections.Generic.List<string> _dirs = new();
     private readonly JwksFakeProvider _provider = new();
     private readonly RecordingHost _host = new();
     private readonly ClientCredentialRotator _rotator;
@@ -205,5 +206,48 @@ public sealed class AttachingOnCreateRotationTests
 
         Assert.Equal(ErrorIds.SlotFull, e.ErrorId);
         Assert.Empty(_provider.Writes);
+    }
+
+    [Fact]
+    public async Task A_rerun_with_the_KeyPath_of_an_interrupted_rotation_resumes_from_the_appended_key()
+    {
+        string path = KeyFile(New);
+        _provider.Seed(Old, New);
+
+        ClientCredentialRotation rotation = await _rotator.InvokeAsync(new RotationStartOptions(Client) { KeyPath = path }, (_, _) => Task.CompletedTask, keepPrevious: false, CancellationToken.None);
+
+        Assert.Equal(RotationPhase.Completed, rotation.Phase);
+        Assert.Equal(New.Kid, rotation.NewKid);
+        Assert.Equal(new[] { New.Kid }, _provider.Keys);
+    }
+
+    [Fact]
+    public async Task A_KeyPath_holding_the_older_key_of_the_set_is_KeyPathHoldsCurrentKey()
+    {
+        string path = KeyFile(Old);
+        _provider.Seed(Old, Other);
+
+        PsCredRotateException e = await Assert.ThrowsAsync<PsCredRotateException>(() => _rotator.InvokeAsync(new RotationStartOptions(Client) { KeyPath = path }, (_, _) => Task.CompletedTask, keepPrevious: false, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.KeyPathHoldsCurrentKey, e.ErrorId);
+        Assert.Empty(_provider.Writes);
+    }
+
+    public void Dispose()
+    {
+        foreach (string dir in _dirs)
+        {
+            System.IO.Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private string KeyFile(RotationKey key)
+    {
+        string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pscr-oidc-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(dir);
+        _dirs.Add(dir);
+        string path = System.IO.Path.Combine(dir, "key.pem");
+        KeyExporter.ExportToFile(key, path, KeyExportFormat.Pem, publicOnly: false, password: null, overwrite: false);
+        return path;
     }
 }
