@@ -27,6 +27,7 @@
         'Disconnect-Auth0Tenant'
         'Connect-OidcClientRegistration'
         'Disconnect-OidcClientRegistration'
+        'Disconnect-DfnsOrganization'
         'Get-Auth0Client'
         'Get-ClientCredential'
         'Add-ClientCredential'

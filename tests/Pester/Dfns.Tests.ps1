@@ -38,6 +38,8 @@ BeforeAll {
 }
 
 AfterAll {
+    # Leave no default Dfns connection behind for the test files that run after this one.
+    try { Disconnect-DfnsOrganization } catch { }
     Stop-TestEmulator -Emulator $emulator
 }
 
@@ -89,6 +91,34 @@ Describe 'Connect-DfnsOrganization' {
         $err = Get-FirstError { Connect-DfnsOrganization -Token $token -CredentialId 'c' -Key $key -BaseUri 'http://dfns.example.com' -NoDefault }
 
         $err.FullyQualifiedErrorId | Should -BeLike 'InsecureTransport,*'
+    }
+}
+
+Describe 'Disconnect-DfnsOrganization' {
+    BeforeEach {
+        Restore-TestEmulator -Emulator $emulator
+        $key = New-RotationKey -Algorithm ES256
+        $account = New-TestServiceAccount -Key $key -CredId 'pester-disconnect'
+    }
+
+    It 'forgets the session default, so the Dfns cmdlets fail with DfnsNotConnected' {
+        $connection = Connect-TestDfns -Account $account -Key $key -AsDefault
+        @(Get-DfnsCredential).Count | Should -BeGreaterThan 0
+
+        Disconnect-DfnsOrganization -Verbose 4>&1 | Out-String | Should -BeLike '*pester-disconnect*'
+
+        { Get-DfnsCredential -ErrorAction Stop } | Should -Throw -ErrorId 'DfnsNotConnected,*'
+        { Disconnect-DfnsOrganization -ErrorAction Stop } | Should -Throw -ErrorId 'DfnsNotConnected,*'
+    }
+
+    It 'closes a -NoDefault connection and leaves the session default alone' {
+        $default = Connect-TestDfns -Account $account -Key $key -AsDefault
+        $other = Connect-TestDfns -Account $account -Key $key
+
+        Disconnect-DfnsOrganization -Connection $other
+
+        @(Get-DfnsCredential | Where-Object CredentialId -EQ 'pester-disconnect').Count | Should -Be 1
+        Disconnect-DfnsOrganization
     }
 }
 

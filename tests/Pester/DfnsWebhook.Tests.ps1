@@ -466,7 +466,8 @@ Describe 'Get-DfnsWebhook, New-DfnsWebhook and Remove-DfnsWebhook against the em
     It 'fails with DfnsNotConnected without a connection' {
         $PSDefaultParameterValues.Remove('*-DfnsWebhook:Connection')
         try {
-            # This session never ran Connect-DfnsOrganization, so there is no default connection.
+            # Another test file of this session may have left a default connection: forget it first.
+            try { Disconnect-DfnsOrganization } catch { }
             { Get-DfnsWebhook -ErrorAction Stop } | Should -Throw -ErrorId 'DfnsNotConnected,*'
         }
         finally {

@@ -36,6 +36,7 @@ Describe 'The PsCredRotate module' {
             'Disconnect-Auth0Tenant'
             'Connect-OidcClientRegistration'
             'Disconnect-OidcClientRegistration'
+            'Disconnect-DfnsOrganization'
             'Enable-ClientCredential'
             'Export-RotationKey'
             'Get-Auth0Client'
@@ -70,7 +71,7 @@ Describe 'The PsCredRotate module' {
             'Remove-DfnsWebhook'
         )
 
-        $names.Count | Should -Be 39
+        $names.Count | Should -Be 40
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -42,6 +42,7 @@ internal static class CmdletRules
         // Closes a connection; the surface table gives it no output.
         "Disconnect-Auth0Tenant",
         "Disconnect-OidcClientRegistration",
+        "Disconnect-DfnsOrganization",
         // Deletes a credential; the surface table gives it no output (and no -PassThru: there is nothing left to pass).
         "Remove-ClientCredential",
     };

@@ -159,6 +159,10 @@ internal static class CmdletSurface
         [
             new("Connection", OidcConnection),
         ]),
+        new("Disconnect-DfnsOrganization", [], false, "Medium", null, [],
+        [
+            new("Connection", DfnsConnection),
+        ]),
         new("Get-Auth0Client", [Auth0Client], false, "Medium", null, [],
         [
             new("Connection", Auth0Connection),
