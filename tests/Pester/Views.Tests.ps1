@@ -113,8 +113,11 @@ Describe 'Table views' {
     It 'shows signing keys by kid, state and dates' {
         $table = Get-SigningKey | Get-Table
 
-        Get-TableHeader $table | Should -Be @('Kid', 'State', 'CurrentSince', 'CurrentUntil', 'RevokedAt', 'NotAfter', 'DaysLeft')
+        Get-TableHeader $table | Should -Be @('Kid', 'State', 'CurrentSince', 'CurrentUntil', 'RevokedAt', 'DaysLeft')
+        $current = @(Get-SigningKey | Where-Object State -eq 'Current')[0]
         $table | Should -Match 'Current'
+        # The whole kid (54 characters at Auth0), not cut short.
+        $table.Contains($current.Kid) | Should -BeTrue
         $table | Should -Not -Match 'BEGIN CERTIFICATE'
     }
 

@@ -67,7 +67,7 @@ public sealed class FormatFileContractTests
         {
             [ClientCredential] = ["Kid", "Attached", "ExpiresAt", "DaysLeft"],
             ["PsCredRotate.Core.Inventory.ExpiringCredential"] = ["Kid", "ExpiresAt", "DaysLeft"],
-            ["PsCredRotate.Core.SigningKeys.SigningKey"] = ["Kid", "State", "NotAfter", "DaysLeft"],
+            ["PsCredRotate.Core.SigningKeys.SigningKey"] = ["Kid", "State", "CurrentSince", "DaysLeft"],
             ["PsCredRotate.Core.ConnectionKeys.ConnectionKey"] = ["Kid", "State", "NotAfter", "DaysLeft"],
             ["PsCredRotate.Core.Keys.RotationKey"] = ["Kid", "NotAfter", "DaysLeft"],
             ["PsCredRotate.Core.Dfns.DfnsCredential"] = ["CredentialUuid", "IsActive", "IsCurrent"],
