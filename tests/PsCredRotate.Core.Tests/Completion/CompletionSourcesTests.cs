@@ -1,7 +1,9 @@
 using System.Linq;
 using System.Net.Http;
 using PsCredRotate.Core.Completion;
+using PsCredRotate.Core.Oidc;
 using PsCredRotate.Core.Tests.Auth0;
+using PsCredRotate.Core.Tests.Oidc;
 
 namespace PsCredRotate.Core.Tests.Completion;
 
@@ -42,6 +44,21 @@ public sealed class CompletionSourcesTests
 
         Assert.Empty(CompletionSources.ClientIds(tenant.Connection, new CompletionCache()));
         Assert.Empty(CompletionSources.ConnectionIds(tenant.Connection, new CompletionCache()));
+    }
+
+    [Fact]
+    public void An_OpenID_client_registration_offers_its_one_client_id_without_a_call()
+    {
+        var server = new FakeRegistrationServer(FakeRegistrationServer.ClientMetadata());
+        using OidcConnection registration = server.Connect();
+        int before = server.Handler.Count;
+
+        CompletionCandidate offered = Assert.Single(CompletionSources.ClientIds(registration, new CompletionCache()));
+
+        Assert.Equal(FakeRegistrationServer.ClientId, offered.Value);
+        Assert.Equal("billing", offered.Description);
+        Assert.Equal(before, server.Handler.Count);
+        Assert.Empty(CompletionSources.ConnectionIds(registration, new CompletionCache()));
     }
 
     [Fact]
