@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Auth0;
 using PsCredRotate.Core.Rotation;
@@ -18,6 +19,7 @@ public sealed class GetAuth0ClientCommand : Auth0ConnectedCmdlet
 
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string[]? ClientId { get; set; }
 
     /// <summary>A name pattern with * and ?.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Auth0;
 using PsCredRotate.Core.ClientSecrets;
@@ -18,6 +19,7 @@ public sealed class InvokeClientSecretRotationCommand : Auth0ConnectedCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string ClientId { get; set; } = null!;
 
     /// <summary>Writes the new secret to this file (created owner-only) instead of the result.</summary>

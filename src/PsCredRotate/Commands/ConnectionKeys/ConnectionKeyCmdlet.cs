@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Auth0;
 using PsCredRotate.Core.ConnectionKeys;
@@ -10,6 +11,7 @@ public abstract class ConnectionKeyCmdlet : Auth0ConnectedCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The Auth0 connection id (con_...).")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConnectionIdCompleter))]
     public string ConnectionId { get; set; } = null!;
 
     /// <summary>Connection keys against the resolved tenant, asking this cmdlet (set in BeginProcessing).</summary>

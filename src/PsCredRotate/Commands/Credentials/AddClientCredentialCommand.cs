@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Rotation;
 
@@ -16,6 +17,7 @@ public sealed class AddClientCredentialCommand : ClientCredentialCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string ClientId { get; set; } = null!;
 
     /// <summary>The key whose public half (or certificate) is uploaded.</summary>

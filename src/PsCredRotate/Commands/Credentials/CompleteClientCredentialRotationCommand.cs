@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Rotation;
 
@@ -29,6 +30,7 @@ public sealed class CompleteClientCredentialRotationCommand : BulkRotationCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ClientIdParameterSet, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string ClientId { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ClientIdParameterSet, HelpMessage = "The new private key.")]

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PsCredRotate.Completion;
 using PsCredRotate.Core.Rotation;
 
 namespace PsCredRotate.Commands.Credentials;
@@ -14,6 +15,7 @@ public abstract class CredentialTargetCmdlet : ClientCredentialCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string ClientId { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The credential's id (cred_...) or kid.")]

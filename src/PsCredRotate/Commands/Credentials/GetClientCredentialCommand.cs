@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core.Rotation;
 
 namespace PsCredRotate.Commands.Credentials;
@@ -11,6 +12,7 @@ public sealed class GetClientCredentialCommand : ClientCredentialCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string ClientId { get; set; } = null!;
 
     /// <summary>The credential's id (cred_...) or kid; all credentials when omitted.</summary>

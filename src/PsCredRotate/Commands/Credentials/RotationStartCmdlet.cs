@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
+using PsCredRotate.Completion;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Rotation;
@@ -23,6 +24,7 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) ids.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string[] ClientId { get; set; } = null!;
 
     /// <summary>The new key, with its private half.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Rotation;
 
@@ -15,6 +16,7 @@ public sealed class TestClientCredentialCommand : ClientCredentialCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string ClientId { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, HelpMessage = "The private key to sign the assertion with.")]

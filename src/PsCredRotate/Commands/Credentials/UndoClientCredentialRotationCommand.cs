@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core.Rotation;
 
 namespace PsCredRotate.Commands.Credentials;
@@ -24,6 +25,7 @@ public sealed class UndoClientCredentialRotationCommand : ClientCredentialCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = KidParameterSet, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string ClientId { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = KidParameterSet, HelpMessage = "The kid of the credential the rotation added.")]

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using PsCredRotate.Completion;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Jose;
 using PsCredRotate.Core.Keys;
@@ -25,6 +26,7 @@ public sealed class NewClientAssertionCommand : PsCredRotateCmdlet
     /// <summary>The client id: the assertion's iss and sub.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string ClientId { get; set; } = null!;
 
     /// <summary>The assertion's aud: for Auth0 the tenant URL with a trailing slash (https://TENANT/).</summary>
