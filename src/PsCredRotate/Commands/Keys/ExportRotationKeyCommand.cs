@@ -24,8 +24,8 @@ namespace PsCredRotate.Commands.Keys;
 /// </remarks>
 [Cmdlet(VerbsData.Export, "RotationKey", DefaultParameterSetName = PipelineParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(string), ParameterSetName = new[] { PipelineParameterSet })]
-[OutputType(typeof(FileInfo), typeof(RotationKey), ParameterSetName = new[] { PathParameterSet })]
-[OutputType(typeof(RotationKey), ParameterSetName = new[] { VaultParameterSet })]
+[OutputType(typeof(FileInfo), ParameterSetName = new[] { PathParameterSet })]
+[OutputType(typeof(RotationKey), ParameterSetName = new[] { PathParameterSet, VaultParameterSet })]
 public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 {
     /// <summary>The key as text, written to the pipeline.</summary>
