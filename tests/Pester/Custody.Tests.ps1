@@ -5,6 +5,7 @@
 # sources, so a stand-in module of that name (the real commands' names, parameters and types over an
 # in-memory vault; metadata values checked as SecretStore does) is written to a temporary folder
 # put first on PSModulePath. PsCredRotate calls it module-qualified, as it would the real one.
+# Invoke-DfnsKeyRotation -Vault runs against the same emulator's Dfns endpoints.
 # Run: ./build.ps1 Test, or pwsh -NoProfile -File tests/Pester/Invoke-ModuleTests.ps1
 
 BeforeAll {
@@ -153,7 +154,7 @@ BeforeAll {
         (New-TestClientSeed -ClientId 'cust-current' -Name 'Custody current key' -Attached @($k.Current))
     )
     $seedPath = New-TestSeedFile -Clients $clients -Path (Join-Path $TestDrive 'seed.json')
-    $emulator = Start-TestEmulator -SeedPath $seedPath
+    $emulator = Start-TestEmulator -SeedPath $seedPath -Dfns
     Connect-TestTenant -Emulator $emulator -AsDefault | Out-Null
 
     function New-SecretName {
@@ -376,6 +377,49 @@ Describe 'Invoke-ClientCredentialRotation -Vault -SecretName against the emulato
         foreach ($line in (Get-PrivateKeyLines -Key $stored)) {
             $text.Contains($line) | Should -BeFalse
         }
+    }
+}
+
+Describe 'Invoke-DfnsKeyRotation -Vault -SecretName against the emulator' {
+    BeforeAll {
+        function Get-DfnsCredentialCount {
+            return @(((Invoke-EmulatorAdmin -Emulator $emulator -Method Get -Path 'dfns/state').Content | ConvertFrom-Json).credentials).Count
+        }
+    }
+
+    BeforeEach {
+        Restore-TestEmulator -Emulator $emulator
+        $global:SecretManagementStandInHook = $null
+        $dfnsKey = New-RotationKey -Algorithm ES256
+        $account = (Invoke-EmulatorAdmin -Emulator $emulator -Method Post -Path 'dfns/service-accounts' -Body @{ name = 'custody-sa'; publicKey = $dfnsKey.PublicKeyPem }).Content | ConvertFrom-Json
+        $token = ConvertTo-SecureString -String $account.token -AsPlainText -Force
+        $dfns = Connect-DfnsOrganization -Token $token -CredentialId $account.credId -Key $dfnsKey -BaseUri $emulator.BaseUrl -NoDefault
+    }
+
+    It 'stores the new key before its credential is added, and a rerun after a failed deploy reuses it' {
+        $name = New-SecretName
+        $script:countAtStore = $null
+        $before = Get-DfnsCredentialCount
+        $global:SecretManagementStandInHook = { param($secretName, $vault) $script:countAtStore = Get-DfnsCredentialCount }
+
+        $err = Get-FirstError { Invoke-DfnsKeyRotation -Connection $dfns -Algorithm EdDSA -Vault 'Ops' -SecretName $name -Deploy { param($key) throw 'service did not restart' } -Confirm:$false }
+
+        $global:SecretManagementStandInHook = $null
+        $err.FullyQualifiedErrorId | Should -BeLike 'DfnsRotationDeployFailed,*'
+        $script:countAtStore | Should -Be $before
+        $info = Microsoft.PowerShell.SecretManagement\Get-SecretInfo -Vault 'Ops' -Name $name
+        $info.Metadata['Algorithm'] | Should -BeExactly 'EdDSA'
+        $info.Metadata['Provider'] | Should -BeExactly 'Dfns'
+        $info.Metadata['ClientId'] | Should -BeExactly $account.credId
+
+        $result = Invoke-DfnsKeyRotation -Connection $dfns -Algorithm EdDSA -Vault 'Ops' -SecretName $name -Confirm:$false
+
+        $result.Status.ToString() | Should -BeExactly 'Completed'
+        $result.NewCredId | Should -BeExactly $info.Metadata['Kid']
+        $result.SecretName | Should -BeExactly $name
+        Get-DfnsCredentialCount | Should -Be ($before + 1)
+        $dfns.CredentialId | Should -BeExactly $info.Metadata['Kid']
+        (Import-RotationKey -Vault 'Ops' -SecretName $name | Test-DfnsCredential -Connection $dfns).Success | Should -BeTrue
     }
 }
 
