@@ -60,7 +60,7 @@ BeforeAll {
                 }
             }
             if (-not $PSCmdlet.ShouldProcess($Vault, "Write secret $Name")) { return }
-            $value = if ($PSCmdlet.ParameterSetName -eq 'SecureStringParameterSet') { $SecureStringSecret } else { $Secret }
+            $value = if ($PSCmdlet.ParameterSetName -eq 'SecureStringParameterSet') { $SecureStringSecret.Copy() } else { $Secret }
             $copy = @{}
             if ($null -ne $Metadata) { foreach ($k in $Metadata.Keys) { $copy[$k] = $Metadata[$k] } }
             $store[$Name] = [pscustomobject]@{ Value = $value; Metadata = $copy }

@@ -126,7 +126,7 @@ public static class KeyCustody
         }
 
         string pem = KeyExporter.Export(key, KeyExportFormat.Pem, publicOnly: false, password);
-        SecureString secret = SecureStrings.FromString(pem);
+        using SecureString secret = SecureStrings.FromString(pem);
         store.SetSecret(location.Vault, location.SecretName, secret, MetadataFor(key, details, password is not null));
     }
 
@@ -150,13 +150,17 @@ public static class KeyCustody
             return null;
         }
 
-        SecureString? secret = store.GetSecret(location.Vault, location.SecretName);
-        if (secret is null)
+        char[] chars;
+        using (SecureString? secret = store.GetSecret(location.Vault, location.SecretName))
         {
-            return null;
+            if (secret is null)
+            {
+                return null;
+            }
+
+            chars = SecureStrings.ToChars(secret);
         }
 
-        char[] chars = SecureStrings.ToChars(secret);
         RotationKey key;
         try
         {
