@@ -179,4 +179,15 @@ public static class ErrorIds
     public const string OidcExpiryUnsupported = "OidcExpiryUnsupported";
     public const string OidcDiscoveryFailed = "OidcDiscoveryFailed";
     public const string KeepPreviousUnsupported = "KeepPreviousUnsupported";
+
+    // ---- Key custody in SecretManagement vaults (-Vault/-SecretName on Export/Import-RotationKey and the rotation cmdlets) ----
+    public const string SecretManagementNotInstalled = "SecretManagementNotInstalled";
+    public const string VaultParameterMissing = "VaultParameterMissing";
+    public const string VaultReadFailed = "VaultReadFailed";
+    public const string VaultWriteFailed = "VaultWriteFailed";
+    public const string VaultSecretExists = "VaultSecretExists";
+    public const string VaultSecretNotFound = "VaultSecretNotFound";
+    public const string VaultSecretInvalid = "VaultSecretInvalid";
+    public const string VaultSecretKidMismatch = "VaultSecretKidMismatch";
+    public const string SecretNameHoldsCurrentKey = "SecretNameHoldsCurrentKey";
 }

@@ -65,7 +65,7 @@ public sealed class CmdletContractTests
     {
         CmdletFacts import = ModuleAssembly.AllCmdlets.Single(c => c.CommandName == "Import-RotationKey");
 
-        Assert.Equal(new[] { "Jwk", "Path", "Pem" }, import.ParameterSetNames.OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Jwk", "Path", "Pem", "Vault" }, import.ParameterSetNames.OrderBy(n => n, StringComparer.Ordinal));
         // Pem is the default so piped PEM text binds by value (PowerShell tries only the default set
         // for a string when no argument narrowed it); a path binds by position, a file by property name.
         Assert.Equal("Pem", import.DefaultParameterSetName);

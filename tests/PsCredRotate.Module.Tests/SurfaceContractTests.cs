@@ -172,7 +172,7 @@ public sealed class SurfaceContractTests
         string[] offenders = ModuleAssembly.AllCmdlets
             .SelectMany(c => c.ParameterDetails.Select(p => (c, p)))
             .Where(x => x.p.Type == CmdletSurface.String)
-            .Where(x => x.p.Name.Contains("Secret", StringComparison.OrdinalIgnoreCase)
+            .Where(x => (x.p.Name.Contains("Secret", StringComparison.OrdinalIgnoreCase) && x.p.Name != "SecretName")
                 || x.p.Name.Contains("Password", StringComparison.OrdinalIgnoreCase)
                 || x.p.Name.Contains("Token", StringComparison.OrdinalIgnoreCase)
                 || (x.p.Name.EndsWith("Key", StringComparison.Ordinal) && x.p.Name != "KeyPath"))
@@ -184,6 +184,9 @@ public sealed class SurfaceContractTests
         Assert.Equal(CmdletSurface.Secure, Compiled("Connect-Auth0Tenant").Parameters["Password"]);
         Assert.Equal(CmdletSurface.Secure, Compiled("Start-ClientCredentialRotation").Parameters["Password"]);
         Assert.Equal(CmdletSurface.Secure, Compiled("Invoke-ClientCredentialRotation").Parameters["Password"]);
+
+        // -SecretName names a vault secret (the key goes into it, never through the parameter).
+        Assert.Equal(CmdletSurface.String, Compiled("Invoke-ClientCredentialRotation").Parameters["SecretName"]);
     }
 
     [Fact]

@@ -19,6 +19,12 @@ public sealed class DfnsKeyRotationOptions
     /// <summary>Encrypts the key file (PKCS#8 PBES2), and decrypts it on a rerun.</summary>
     public SecureString? KeyPassword { get; set; }
 
+    /// <summary>The vault secret the new private key is stored in before its credential is added; reused on a rerun.</summary>
+    public Custody.VaultKeyLocation? VaultLocation { get; set; }
+
+    /// <summary>The vault behind <see cref="VaultLocation"/>.</summary>
+    public Custody.IKeyVaultStore? KeyVault { get; set; }
+
     /// <summary>The algorithm of a generated key: ES256 (default), EdDSA or RS256 (2048 bits).</summary>
     public KeyAlgorithm Algorithm { get; set; } = KeyAlgorithm.ES256;
 
@@ -98,6 +104,12 @@ public sealed class DfnsKeyRotationResult
 
     /// <summary>The file holding the new private key, if any.</summary>
     public string? KeyPath { get; }
+
+    /// <summary>The SecretManagement vault holding the new private key (-Vault), if any.</summary>
+    public string? Vault { get; internal set; }
+
+    /// <summary>The vault secret holding the new private key (-SecretName), if any.</summary>
+    public string? SecretName { get; internal set; }
 
     public override string ToString() => $"Dfns key rotation {OldCredentialId} → {NewCredId}: {Status}";
 

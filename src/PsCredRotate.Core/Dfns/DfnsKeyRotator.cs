@@ -37,22 +37,22 @@ public sealed class DfnsKeyRotator
 
         DfnsCredentialManager credentials = _connection.Credentials;
         Report(options, 0, "Reading the credentials");
-        RotationKeySource source = ResolveKey(options);
+        DfnsSigner oldSigner = _connection.Signer;
+        RotationKeySource source = ResolveKey(options, oldSigner.CredId);
         RotationKey newKey = source.Key;
         DfnsSignatures.AlgorithmFor(newKey);
-        DfnsSigner oldSigner = _connection.Signer;
 
         IReadOnlyList<DfnsCredential> all = await credentials.ListAsync(cancellationToken).ConfigureAwait(false);
         if (string.Equals(newKey.Kid, oldSigner.Key.Kid, StringComparison.Ordinal))
         {
             DfnsCredential? done = all.FirstOrDefault(c => c.CredentialId == oldSigner.CredId);
-            var finished = new DfnsKeyRotationResult(oldSigner.CredId, null, newKey, source.Path) { NewCredentialUuid = done?.CredentialUuid, Status = DfnsKeyRotationStatus.AlreadyCompleted };
+            var finished = new DfnsKeyRotationResult(oldSigner.CredId, null, newKey, source.Path) { Vault = source.Vault?.Vault, SecretName = source.Vault?.SecretName, NewCredentialUuid = done?.CredentialUuid, Status = DfnsKeyRotationStatus.AlreadyCompleted };
             finished.Add($"The connection already signs with key {newKey.Kid} (credential {oldSigner.CredId}): an earlier run finished. Deactivate any older credential with Disable-DfnsCredential if it is still active.");
             return finished;
         }
 
         DfnsCredential old = DfnsConnection.CheckCurrent(all, oldSigner);
-        var result = new DfnsKeyRotationResult(old.CredentialId, old.CredentialUuid, newKey, source.Path);
+        var result = new DfnsKeyRotationResult(old.CredentialId, old.CredentialUuid, newKey, source.Path) { Vault = source.Vault?.Vault, SecretName = source.Vault?.SecretName };
         string name = string.IsNullOrWhiteSpace(options.Name) ? DfnsCredentialManager.DefaultName(newKey) : options.Name!.Trim();
         string newTarget = $"Dfns credential '{newKey.Kid}'";
         string oldTarget = $"Dfns credential '{old.CredentialId}' ({old.CredentialUuid})";
@@ -61,6 +61,17 @@ public sealed class DfnsKeyRotator
         DfnsCredential? created = FindNew(all, newKey);
         if (created is null)
         {
+            if (source.WriteToVault)
+            {
+                if (!_host.ShouldProcess(source.Vault!.ToString(), source.VaultAction))
+                {
+                    return Plan(result, newTarget, oldTarget, name, old, source);
+                }
+
+                source.WriteVault();
+                result.Add($"Stored the new private key in the {source.Vault}.");
+            }
+
             if (source.WriteToFile)
             {
                 if (!_host.ShouldProcess(source.Path!, $"Write the new {result.Algorithm} private key {newKey.Kid} (owner-only)"))
@@ -173,7 +184,7 @@ public sealed class DfnsKeyRotator
     private static DfnsCredential? FindNew(IReadOnlyList<DfnsCredential> all, RotationKey newKey) =>
         all.Where(c => c.IsKey && (c.CredentialId == newKey.Kid || c.Kid == newKey.Kid)).OrderByDescending(c => c.IsActive).FirstOrDefault();
 
-    private static RotationKeySource ResolveKey(DfnsKeyRotationOptions options)
+    private static RotationKeySource ResolveKey(DfnsKeyRotationOptions options, string oldCredentialId)
     {
         KeyAlgorithm algorithm = options.Algorithm;
         if (algorithm is not (KeyAlgorithm.ES256 or KeyAlgorithm.EdDSA or KeyAlgorithm.RS256))
@@ -185,9 +196,12 @@ public sealed class DfnsKeyRotator
                 algorithm);
         }
 
-        return RotationKeySource.Resolve(new RotationStartOptions("dfns")
+        return RotationKeySource.Resolve(new RotationStartOptions(oldCredentialId)
         {
             Key = options.NewKey,
+            VaultLocation = options.VaultLocation,
+            KeyVault = options.KeyVault,
+            CustodyProvider = "Dfns",
             KeyPath = options.KeyPath,
             KeyPassword = options.KeyPassword,
             Generate = new KeyGenerationOptions { Algorithm = algorithm, Name = options.Name },

@@ -66,6 +66,12 @@ public sealed class ClientCredentialRotation
     /// <summary>Where the new private key was written (-KeyPath), if anywhere.</summary>
     public string? KeyPath { get; set; }
 
+    /// <summary>The SecretManagement vault the new private key is kept in (-Vault), if any.</summary>
+    public string? Vault { get; set; }
+
+    /// <summary>The vault secret holding the new private key (-SecretName), if any.</summary>
+    public string? SecretName { get; set; }
+
     public List<RotationStep> Steps { get; } = new();
 
     public RotationPhase Phase { get; set; } = RotationPhase.Planned;

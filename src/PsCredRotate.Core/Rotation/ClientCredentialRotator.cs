@@ -198,6 +198,7 @@ public sealed class ClientCredentialRotator
 
         // Everything that needs no call is checked first: bad input changes nothing.
         CredentialValidator.ValidateName(options.CredentialName, options.ClientId);
+        options.CustodyProvider ??= Provider.Name;
         RotationKeySource source = RotationKeySource.Resolve(options);
         RotationKey key = source.Key;
         var proposal = new NewClientCredential(key)
@@ -213,6 +214,8 @@ public sealed class ClientCredentialRotator
             NewKey = key,
             Audience = options.Audience,
             KeyPath = source.Path,
+            Vault = source.Vault?.Vault,
+            SecretName = source.Vault?.SecretName,
         };
         var run = new Run(rotation, cancellationToken);
         ClientCredentialState state = await ReadAsync(run).ConfigureAwait(false);
@@ -246,6 +249,11 @@ public sealed class ClientCredentialRotator
         string target = RotationGuards.Target(options.ClientId);
         if (Host.WhatIf)
         {
+            if (source.WriteToVault)
+            {
+                Host.ShouldProcess(source.Vault!.ToString(), source.VaultAction);
+            }
+
             if (source.WriteToFile)
             {
                 Host.ShouldProcess(source.Path!, $"Write the new private key {key.Kid} to a file readable only by its owner");
@@ -281,6 +289,17 @@ public sealed class ClientCredentialRotator
         {
             PlannedStep attach = plan.First(s => s.Kind == RotationStepKind.SetAttached);
             return Declined(run, attach, state);
+        }
+
+        if (source.WriteToVault)
+        {
+            if (!Host.ShouldProcess(source.Vault!.ToString(), source.VaultAction))
+            {
+                return Declined(run, plan.Count > 0 ? plan[0] : new PlannedStep(RotationStepKind.Create, $"Create credential {key.Kid}", new[] { key.Kid }), state);
+            }
+
+            source.WriteVault();
+            Host.Verbose($"Stored the new private key {key.Kid} in the {source.Vault}.");
         }
 
         if (source.WriteToFile)

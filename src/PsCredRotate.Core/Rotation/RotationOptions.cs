@@ -46,6 +46,15 @@ public sealed class RotationStartOptions
 
     /// <summary>Encrypt the key file with this password (PKCS#8 PBES2).</summary>
     public SecureString? KeyPassword { get; set; }
+
+    /// <summary>Keep the new private key in this vault secret before it is uploaded; reused on a rerun (needs <see cref="KeyVault"/>).</summary>
+    public Custody.VaultKeyLocation? VaultLocation { get; set; }
+
+    /// <summary>The vault behind <see cref="VaultLocation"/> (SecretManagement, or a fake in tests).</summary>
+    public Custody.IKeyVaultStore? KeyVault { get; set; }
+
+    /// <summary>The provider name written to the vault secret's metadata.</summary>
+    public string? CustodyProvider { get; set; }
 }
 
 /// <summary>What Complete-ClientCredentialRotation was asked to do.</summary>

@@ -131,8 +131,10 @@ internal static class CmdletRules
     {
         foreach (KeyValuePair<string, string> p in c.Parameters)
         {
-            bool secret = p.Key.IndexOf("Password", StringComparison.OrdinalIgnoreCase) >= 0
-                || p.Key.IndexOf("Secret", StringComparison.OrdinalIgnoreCase) >= 0;
+            // SecretName names a vault secret; it is not one.
+            bool secret = (p.Key.IndexOf("Password", StringComparison.OrdinalIgnoreCase) >= 0
+                || p.Key.IndexOf("Secret", StringComparison.OrdinalIgnoreCase) >= 0)
+                && !p.Key.EndsWith("Name", StringComparison.OrdinalIgnoreCase);
             if (secret && p.Value != "System.Security.SecureString" && p.Value != "System.Security.SecureString[]")
             {
                 yield return $"{c.CommandName} -{p.Key} is a {p.Value}; secrets are SecureString parameters.";

@@ -4,8 +4,10 @@ using System.Management.Automation;
 using System.Security;
 using PsCredRotate.Completion;
 using PsCredRotate.Core;
+using PsCredRotate.Core.Custody;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Rotation;
+using PsCredRotate.Custody;
 
 namespace PsCredRotate.Commands.Credentials;
 
@@ -20,6 +22,8 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
 
     private readonly List<string> _clientIds = new();
     private string? _keyPath;
+    private VaultKeyLocation? _vaultLocation;
+    private IKeyVaultStore? _vault;
     private DateTimeOffset? _expiresAt;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) ids.")]
@@ -54,9 +58,19 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
     [ValidateNotNullOrEmpty]
     public string? KeyPath { get; set; }
 
-    /// <summary>Encrypts the -KeyPath file.</summary>
+    /// <summary>Encrypts the -KeyPath file and the -SecretName secret.</summary>
     [Parameter]
     public SecureString? Password { get; set; }
+
+    /// <summary>The SecretManagement vault that keeps the new private key (with -SecretName).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Vault { get; set; }
+
+    /// <summary>The vault secret the new private key is stored in before it is uploaded; reused on a rerun. One client only.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SecretName { get; set; }
 
     /// <summary>Name of the new credential record.</summary>
     [Parameter]
@@ -89,11 +103,34 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
     /// <summary>
     /// Resolves what needs the pipeline thread (the -KeyPath file system path, the -ExpiresIn
     /// instant) once, before the clients run on workers. Both expiry parameters together:
-    /// CredentialExpiryConflict. One -KeyPath file for several clients: RotationKeyConflict (they
-    /// would share one private key, or race for the file).
+    /// CredentialExpiryConflict. One -KeyPath file or -SecretName for several clients:
+    /// RotationKeyConflict (they would share one private key, or race for the file). -Vault without
+    /// SecretManagement: SecretManagementNotInstalled, before any call to the server.
     /// </summary>
     protected void PrepareStartOptions()
     {
+        try
+        {
+            _vaultLocation = VaultParameters.Resolve(this, Vault, SecretName);
+        }
+        catch (PsCredRotateException ex)
+        {
+            ThrowTerminatingError(ex);
+        }
+
+        if (_vaultLocation is not null)
+        {
+            _vault = new SecretManagementVault(this, Dispatcher);
+            if (_clientIds.Count > 1)
+            {
+                ThrowTerminatingError(new PsCredRotateException(
+                    ErrorIds.RotationKeyConflict,
+                    ErrorKind.InvalidArgument,
+                    $"-SecretName names one vault secret, so it takes one client; {_clientIds.Count} clients were given. Rotate them one at a time with -SecretName, or leave it out and deploy each rotation's NewKey.",
+                    _vaultLocation.ToString()));
+            }
+        }
+
         if (KeyPath is not null && _clientIds.Count > 1)
         {
             ThrowTerminatingError(new PsCredRotateException(
@@ -139,5 +176,7 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
         Audience = Audience,
         KeyPath = _keyPath,
         KeyPassword = Password,
+        VaultLocation = _vaultLocation,
+        KeyVault = _vault,
     };
 }

@@ -5,7 +5,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Dfns;
+using PsCredRotate.Core.Custody;
 using PsCredRotate.Core.Keys;
+using PsCredRotate.Custody;
 
 namespace PsCredRotate.Commands.Dfns;
 
@@ -42,9 +44,19 @@ public sealed class InvokeDfnsKeyRotationCommand : DfnsConnectedCmdlet
     [ValidateNotNullOrEmpty]
     public string? KeyPath { get; set; }
 
-    /// <summary>Encrypts the -KeyPath file (and decrypts it on a rerun).</summary>
+    /// <summary>Encrypts the -KeyPath file and the -SecretName secret (and decrypts them on a rerun).</summary>
     [Parameter]
     public SecureString? Password { get; set; }
+
+    /// <summary>The SecretManagement vault that keeps the new private key (with -SecretName).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Vault { get; set; }
+
+    /// <summary>The vault secret the new private key is stored in before it is added; reused on a rerun.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SecretName { get; set; }
 
     /// <summary>The new credential's name.</summary>
     [Parameter]
@@ -58,8 +70,20 @@ public sealed class InvokeDfnsKeyRotationCommand : DfnsConnectedCmdlet
 
     protected override void EndProcessing()
     {
+        VaultKeyLocation? location = null;
+        try
+        {
+            location = VaultParameters.Resolve(this, Vault, SecretName);
+        }
+        catch (PsCredRotateException ex)
+        {
+            ThrowTerminatingError(ex);
+        }
+
         var options = new DfnsKeyRotationOptions
         {
+            VaultLocation = location,
+            KeyVault = location is null ? null : new SecretManagementVault(this, Dispatcher),
             NewKey = ParameterSetName == NewKeyParameterSet ? NewKey : null,
             Algorithm = Algorithm,
             KeyPath = KeyPath is null ? null : ResolveFileSystemPath(KeyPath, ErrorIds.KeyFileNotFound),

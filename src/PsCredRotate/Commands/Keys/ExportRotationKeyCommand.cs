@@ -2,7 +2,9 @@ using System.IO;
 using System.Management.Automation;
 using System.Security;
 using PsCredRotate.Core;
+using PsCredRotate.Core.Custody;
 using PsCredRotate.Core.Keys;
+using PsCredRotate.Custody;
 
 namespace PsCredRotate.Commands.Keys;
 
@@ -16,10 +18,14 @@ namespace PsCredRotate.Commands.Keys;
 /// go on down the pipeline (New-RotationKey | Export-RotationKey -Path k.pem -PassThru | ...).
 /// Without -Path, the key as text. Private material reaches the pipeline only with -AsPlainText,
 /// even when encrypted with -Password. A key without a private half always exports its public half.
+/// With -Vault -SecretName, the private key goes into a SecretManagement vault as a secret (PKCS#8
+/// PEM, encrypted with -Password) with kid, algorithm and expiry as metadata; nothing is written to
+/// the pipeline unless -PassThru.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "RotationKey", DefaultParameterSetName = PipelineParameterSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(string), ParameterSetName = new[] { PipelineParameterSet })]
-[OutputType(typeof(FileInfo), typeof(RotationKey), ParameterSetName = new[] { PathParameterSet })]
+[OutputType(typeof(FileInfo), ParameterSetName = new[] { PathParameterSet })]
+[OutputType(typeof(RotationKey), ParameterSetName = new[] { PathParameterSet, VaultParameterSet })]
 public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 {
     /// <summary>The key as text, written to the pipeline.</summary>
@@ -27,6 +33,9 @@ public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 
     /// <summary>The key written to a file.</summary>
     public const string PathParameterSet = "Path";
+
+    /// <summary>The private key stored in a SecretManagement vault.</summary>
+    public const string VaultParameterSet = "Vault";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
@@ -36,21 +45,35 @@ public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    [Parameter]
+    /// <summary>The registered SecretManagement vault to store the private key in.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = VaultParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string Vault { get; set; } = null!;
+
+    /// <summary>The name of the secret that holds the private key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = VaultParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string SecretName { get; set; } = null!;
+
+    [Parameter(ParameterSetName = PipelineParameterSet)]
+    [Parameter(ParameterSetName = PathParameterSet)]
     public KeyExportFormat Format { get; set; } = KeyExportFormat.Pem;
 
-    [Parameter]
+    [Parameter(ParameterSetName = PipelineParameterSet)]
+    [Parameter(ParameterSetName = PathParameterSet)]
     public SwitchParameter PublicOnly { get; set; }
 
     /// <summary>Encrypts the private key (PKCS#8, PBES2/AES-256-CBC); Pem format only.</summary>
     [Parameter]
     public SecureString? Password { get; set; }
 
-    /// <summary>Replace an existing file. Never skips the ShouldProcess confirmation.</summary>
+    /// <summary>Replace an existing file or secret. Never skips the ShouldProcess confirmation.</summary>
     [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = VaultParameterSet)]
     public SwitchParameter Force { get; set; }
 
     [Parameter(ParameterSetName = PathParameterSet)]
+    [Parameter(ParameterSetName = VaultParameterSet)]
     public SwitchParameter PassThru { get; set; }
 
     /// <summary>Allows private material to be written to the pipeline as text.</summary>
@@ -59,6 +82,12 @@ public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == VaultParameterSet)
+        {
+            ExportToVault();
+            return;
+        }
+
         bool publicOnly = !KeyExporter.IncludesPrivate(Key, PublicOnly.IsPresent);
         if (ParameterSetName == PathParameterSet)
         {
@@ -102,6 +131,42 @@ public sealed class ExportRotationKeyCommand : PsCredRotateCmdlet
 
         WriteVerbose($"Wrote the {what} '{Key.Kid}' as {Format} to '{file.FullName}'.");
         WriteObject(PassThru.IsPresent ? Key : file);
+    }
+
+    private void ExportToVault()
+    {
+        VaultKeyLocation location;
+        try
+        {
+            location = VaultParameters.Resolve(this, Vault, SecretName)!;
+        }
+        catch (PsCredRotateException ex)
+        {
+            ThrowTerminatingError(ex);
+            return;
+        }
+
+        string what = Password is null ? "private key" : "private key (encrypted)";
+        if (!ShouldProcess(location.ToString(), $"Store the {what} '{Key.Kid}' ({Key.Algorithm}) as PKCS#8 PEM, with its kid, algorithm and expiry as metadata"))
+        {
+            return;
+        }
+
+        try
+        {
+            KeyCustody.Store(new SecretManagementVault(this, Dispatcher), location, Key, details: null, Password, overwrite: Force.IsPresent);
+        }
+        catch (PsCredRotateException ex)
+        {
+            WriteError(ex);
+            return;
+        }
+
+        WriteVerbose($"Stored the {what} '{Key.Kid}' in the {location}.");
+        if (PassThru.IsPresent)
+        {
+            WriteObject(Key);
+        }
     }
 
     private void ExportToPipeline(bool publicOnly)

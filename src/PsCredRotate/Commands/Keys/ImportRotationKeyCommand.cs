@@ -1,13 +1,16 @@
 using System.Management.Automation;
 using System.Security;
 using PsCredRotate.Core;
+using PsCredRotate.Core.Custody;
 using PsCredRotate.Core.Keys;
+using PsCredRotate.Custody;
 
 namespace PsCredRotate.Commands.Keys;
 
 /// <summary>
-/// Import-RotationKey: reads a key (and its certificate) from a file, PEM text or a JWK.
-/// Reads only, so no ShouldProcess.
+/// Import-RotationKey: reads a key (and its certificate) from a file, PEM text, a JWK, or a
+/// SecretManagement vault secret (-Vault -SecretName; the Algorithm metadata is used unless
+/// -Algorithm is given). Reads only, so no ShouldProcess.
 /// </summary>
 [Cmdlet(VerbsData.Import, "RotationKey", DefaultParameterSetName = PemParameterSet)]
 [OutputType(typeof(RotationKey))]
@@ -22,6 +25,9 @@ public sealed class ImportRotationKeyCommand : PsCredRotateCmdlet
     /// <summary>A JWK or a JWK Set holding one key, as JSON text.</summary>
     public const string JwkParameterSet = "Jwk";
 
+    /// <summary>A private key kept in a SecretManagement vault.</summary>
+    public const string VaultParameterSet = "Vault";
+
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathParameterSet, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "LiteralPath")]
     [ValidateNotNullOrEmpty]
@@ -34,6 +40,16 @@ public sealed class ImportRotationKeyCommand : PsCredRotateCmdlet
     [Parameter(Mandatory = true, ParameterSetName = JwkParameterSet)]
     [ValidateNotNullOrEmpty]
     public string Jwk { get; set; } = null!;
+
+    /// <summary>The registered SecretManagement vault that holds the key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = VaultParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string Vault { get; set; } = null!;
+
+    /// <summary>The name of the secret that holds the key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = VaultParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string SecretName { get; set; } = null!;
 
     /// <summary>Password of an encrypted PKCS#8 key.</summary>
     [Parameter]
@@ -63,6 +79,7 @@ public sealed class ImportRotationKeyCommand : PsCredRotateCmdlet
             {
                 PemParameterSet => KeyImporter.FromPem(Pem, options),
                 JwkParameterSet => KeyImporter.FromJwk(Jwk, options),
+                VaultParameterSet => FromVault(options),
                 _ => KeyImporter.FromFile(ResolveFileSystemPath(Path, ErrorIds.KeyFileNotFound), options),
             };
         }
@@ -72,7 +89,18 @@ public sealed class ImportRotationKeyCommand : PsCredRotateCmdlet
             return;
         }
 
+        if (ParameterSetName == VaultParameterSet)
+        {
+            WriteVerbose($"Read key '{key.Kid}' from vault '{Vault}', secret '{SecretName}'.");
+        }
+
         WriteVerbose($"Imported a {key.Algorithm} {(key.HasPrivateKey ? "private" : "public")} key, kid '{key.Kid}'{(key.CertificateThumbprint is null ? string.Empty : $", with certificate {key.CertificateThumbprint}")}.");
         WriteObject(key);
+    }
+
+    private RotationKey FromVault(KeyImportOptions options)
+    {
+        VaultKeyLocation location = VaultParameters.Resolve(this, Vault, SecretName)!;
+        return KeyCustody.Load(new SecretManagementVault(this, Dispatcher), location, options.Password, options.Algorithm, options.Name);
     }
 }
