@@ -179,4 +179,9 @@ public static class ErrorIds
     public const string OidcExpiryUnsupported = "OidcExpiryUnsupported";
     public const string OidcDiscoveryFailed = "OidcDiscoveryFailed";
     public const string KeepPreviousUnsupported = "KeepPreviousUnsupported";
+
+    // ---- ops: Terraform export (ConvertTo-TerraformClientCredential) ----
+    public const string TerraformResourceNameInvalid = "TerraformResourceNameInvalid";
+    public const string TerraformNoAttachedCredential = "TerraformNoAttachedCredential";
+    public const string TerraformAuthenticationMethodUnsupported = "TerraformAuthenticationMethodUnsupported";
 }
