@@ -58,6 +58,7 @@
         'Get-DfnsWebhook'
         'New-DfnsWebhook'
         'Remove-DfnsWebhook'
+        'ConvertTo-TerraformClientCredential'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -68,9 +68,10 @@ Describe 'The PsCredRotate module' {
             'Get-DfnsWebhook'
             'New-DfnsWebhook'
             'Remove-DfnsWebhook'
+            'ConvertTo-TerraformClientCredential'
         )
 
-        $names.Count | Should -Be 39
+        $names.Count | Should -Be 40
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 

@@ -153,7 +153,7 @@ public sealed class ConvertToTerraformClientCredentialCommand : Auth0ConnectedCm
 
             foreach (string kid in TerraformClientCredentialExporter.KidsWithoutKey(state, options))
             {
-                WriteVerbose($"Client '{clientId}': no key for credential kid '{kid}'; its pem is a file() reference. Save the public key there: Export-RotationKey -PublicOnly -Path <folder>/{kid}.pem.");
+                WriteVerbose($"Client '{clientId}': no key for credential kid '{kid}'; its pem is a file() reference to {kid}.pem under the -PemDirectory folder, which must hold that public key.");
             }
 
             _converted++;
