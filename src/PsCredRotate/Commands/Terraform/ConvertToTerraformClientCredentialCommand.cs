@@ -21,13 +21,13 @@ namespace PsCredRotate.Commands.Terraform;
 [OutputType(typeof(string), typeof(FileInfo))]
 public sealed class ConvertToTerraformClientCredentialCommand : Auth0ConnectedCmdlet
 {
-    private const int ProgressActivityId = 1;
     private readonly List<RotationKey> _keys = new();
     private readonly HashSet<string> _seenClients = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
     private readonly StringBuilder _file = new();
     private string? _outFile;
     private int _converted;
+    private ItemProgress? _progress;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
@@ -127,7 +127,7 @@ public sealed class ConvertToTerraformClientCredentialCommand : Auth0ConnectedCm
                 continue;
             }
 
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Converting client credentials to Terraform", $"Client {clientId} ({_seenClients.Count})"));
+            (_progress ??= new ItemProgress(this, "Converting client credentials to Terraform")).Next($"client '{clientId}'");
             if (!TryAwait(ct => Tenant.CredentialProvider.ReadAsync(clientId, ct), clientId, out ClientCredentialState state))
             {
                 continue;
@@ -170,7 +170,7 @@ public sealed class ConvertToTerraformClientCredentialCommand : Auth0ConnectedCm
 
     protected override void EndProcessing()
     {
-        WriteProgress(new ProgressRecord(ProgressActivityId, "Converting client credentials to Terraform", $"{_converted} converted") { RecordType = ProgressRecordType.Completed });
+        _progress?.Complete();
         if (_outFile is null || _converted == 0)
         {
             return;
