@@ -59,6 +59,7 @@
         'Get-DfnsWebhook'
         'New-DfnsWebhook'
         'Remove-DfnsWebhook'
+        'ConvertTo-TerraformClientCredential'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -190,4 +190,9 @@ public static class ErrorIds
     public const string VaultSecretInvalid = "VaultSecretInvalid";
     public const string VaultSecretKidMismatch = "VaultSecretKidMismatch";
     public const string SecretNameHoldsCurrentKey = "SecretNameHoldsCurrentKey";
+
+    // ---- Terraform export (ConvertTo-TerraformClientCredential) ----
+    public const string TerraformResourceNameInvalid = "TerraformResourceNameInvalid";
+    public const string TerraformNoAttachedCredential = "TerraformNoAttachedCredential";
+    public const string TerraformAuthenticationMethodUnsupported = "TerraformAuthenticationMethodUnsupported";
 }

@@ -69,6 +69,7 @@ Describe 'The PsCredRotate module' {
             'Get-DfnsWebhook'
             'New-DfnsWebhook'
             'Remove-DfnsWebhook'
+            'ConvertTo-TerraformClientCredential'
         )
 
         $names.Count | Should -Be 40

@@ -361,6 +361,21 @@ internal static class CmdletSurface
             new("Name", String),
             new("Deploy", Script),
         ]),
+
+        // ---- ops: Terraform export ----
+        new("ConvertTo-TerraformClientCredential", ["System.String", "System.IO.FileInfo"], true, "Medium", null, [],
+        [
+            new("Connection", Auth0Connection),
+            ClientIdByName(Strings),
+            new("Key", "PsCredRotate.Core.Keys.RotationKey[]"),
+            new("KeyPath", Strings),
+            new("Password", Secure),
+            new("PemDirectory", String),
+            new("ResourceName", String),
+            new("NoImport", Switch),
+            new("OutFile", String),
+            new("Force", Switch),
+        ]),
     ];
 
     public static IEnumerable<object[]> Names => Cmdlets.Select(c => new object[] { c.Name });

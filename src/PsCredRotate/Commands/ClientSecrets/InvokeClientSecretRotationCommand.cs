@@ -35,8 +35,13 @@ public sealed class InvokeClientSecretRotationCommand : Auth0ConnectedCmdlet
 
     protected override void OnConnected(Auth0Connection tenant) => _rotator = new ClientSecretRotator(tenant, RotationHost);
 
+    private ItemProgress? _progress;
+
+    private ItemProgress Progress => _progress ??= new ItemProgress(this, "Rotating client secrets");
+
     protected override void ProcessRecord()
     {
+        Progress.Next($"client '{ClientId}'");
         string? outFile = null;
         if (OutFile is not null)
         {
@@ -73,5 +78,11 @@ public sealed class InvokeClientSecretRotationCommand : Auth0ConnectedCmdlet
         {
             WriteObject(rotation);
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        Progress.Complete();
+        base.EndProcessing();
     }
 }

@@ -12,11 +12,22 @@ namespace PsCredRotate.Commands.ConnectionKeys;
 [OutputType(typeof(ConnectionKey))]
 public sealed class GetConnectionKeyCommand : ConnectionKeyCmdlet
 {
+    private ItemProgress? _progress;
+
+    private ItemProgress Progress => _progress ??= new ItemProgress(this, "Reading connection keys");
+
     protected override void ProcessRecord()
     {
+        Progress.Next($"connection '{ConnectionId}'");
         if (TryAwait(ct => Manager.GetAsync(ConnectionId, ct), ConnectionId, out IReadOnlyList<ConnectionKey> keys))
         {
             WriteObject(keys, enumerateCollection: true);
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        Progress.Complete();
+        base.EndProcessing();
     }
 }

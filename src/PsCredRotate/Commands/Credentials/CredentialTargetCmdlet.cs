@@ -23,12 +23,23 @@ public abstract class CredentialTargetCmdlet : ClientCredentialCmdlet
     [ValidateNotNullOrEmpty]
     public string CredentialId { get; set; } = null!;
 
+    private ItemProgress? _progress;
+
+    private ItemProgress Progress => _progress ??= new ItemProgress(this, "Changing client credentials");
+
     /// <summary>Makes one change through the manager; with <paramref name="passThru"/> writes the credential as it is afterwards.</summary>
     protected void Change(Func<ClientCredentialManager, CancellationToken, Task<ClientCredential?>> change, bool passThru)
     {
+        Progress.Next($"client '{ClientId}', credential '{CredentialId}'");
         if (TryAwait(ct => change(Manager, ct), CredentialId, out ClientCredential? credential) && credential is not null && passThru)
         {
             WriteObject(credential);
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        Progress.Complete();
+        base.EndProcessing();
     }
 }

@@ -21,11 +21,22 @@ public sealed class GetClientCredentialCommand : ClientCredentialCmdlet
     [ValidateNotNullOrEmpty]
     public string? CredentialId { get; set; }
 
+    private ItemProgress? _progress;
+
+    private ItemProgress Progress => _progress ??= new ItemProgress(this, "Reading client credentials");
+
     protected override void ProcessRecord()
     {
+        Progress.Next($"client '{ClientId}'");
         if (TryAwait(ct => Manager.GetAsync(ClientId, CredentialId, ct), ClientId, out IReadOnlyList<ClientCredential> credentials))
         {
             WriteObject(credentials, enumerateCollection: true);
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        Progress.Complete();
+        base.EndProcessing();
     }
 }

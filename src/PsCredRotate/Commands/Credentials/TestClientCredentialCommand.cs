@@ -28,8 +28,13 @@ public sealed class TestClientCredentialCommand : ClientCredentialCmdlet
     [ValidateNotNullOrEmpty]
     public string? Audience { get; set; }
 
+    private ItemProgress? _progress;
+
+    private ItemProgress Progress => _progress ??= new ItemProgress(this, "Testing client credentials");
+
     protected override void ProcessRecord()
     {
+        Progress.Next($"client '{ClientId}', kid '{Key.Kid}'");
         if (TryAwait(ct => Manager.TestAsync(ClientId, Key, Audience, ct), ClientId, out ClientCredentialTestResult result))
         {
             WriteVerbose(result.Success
@@ -37,5 +42,11 @@ public sealed class TestClientCredentialCommand : ClientCredentialCmdlet
                 : $"Client '{result.ClientId}' was refused with kid '{result.Kid}': {result.Error} (HTTP {result.StatusCode}).");
             WriteObject(result);
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        Progress.Complete();
+        base.EndProcessing();
     }
 }

@@ -32,9 +32,14 @@ public sealed class UndoClientCredentialRotationCommand : ClientCredentialCmdlet
     [ValidateNotNullOrEmpty]
     public string NewKid { get; set; } = null!;
 
+    private ItemProgress? _progress;
+
+    private ItemProgress Progress => _progress ??= new ItemProgress(this, "Undoing client credential rotations");
+
     protected override void ProcessRecord()
     {
         string clientId = ParameterSetName == RotationParameterSet ? Rotation.ClientId : ClientId;
+        Progress.Next($"client '{clientId}'");
         if (TryAwait(
             ct => ParameterSetName == RotationParameterSet ? Rotator.UndoAsync(Rotation, ct) : Rotator.UndoAsync(ClientId, NewKid, ct),
             clientId,
@@ -42,5 +47,11 @@ public sealed class UndoClientCredentialRotationCommand : ClientCredentialCmdlet
         {
             WriteObject(undone);
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        Progress.Complete();
+        base.EndProcessing();
     }
 }

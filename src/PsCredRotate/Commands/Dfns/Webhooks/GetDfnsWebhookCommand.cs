@@ -23,6 +23,10 @@ public sealed class GetDfnsWebhookCommand : DfnsConnectedCmdlet
 
     protected override void OnConnected(DfnsConnection connection) => _api = new DfnsWebhookApi(connection);
 
+    private ItemProgress? _progress;
+
+    private ItemProgress Progress => _progress ??= new ItemProgress(this, "Reading Dfns webhooks");
+
     protected override void ProcessRecord()
     {
         if (WebhookId is null)
@@ -37,10 +41,17 @@ public sealed class GetDfnsWebhookCommand : DfnsConnectedCmdlet
 
         foreach (string id in WebhookId)
         {
+            Progress.Next($"webhook '{id}'");
             if (TryAwait(ct => _api.GetAsync(id, ct), id, out DfnsWebhook webhook))
             {
                 WriteObject(webhook);
             }
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        Progress.Complete();
+        base.EndProcessing();
     }
 }
