@@ -102,4 +102,14 @@ Describe 'Rotate-ClientCredential.ps1' {
         $LASTEXITCODE | Should -Be 0
         (Get-ClientCredential -ClientId 'billing-api' -Connection $connection).Kid | Should -BeExactly $result.NewKid
     }
+
+    It 'reports RotationVerificationFailed and rolls back when the tenant refuses the new key' {
+        $next = New-RotationKey
+        Add-EmulatorTokenRefusal $emulator -Kid $next.Kid
+        $failure = $null
+        try { Start-ClientCredentialRotation -ClientId 'billing-api' -Key $next -Audience $EmulatorApi -Connection $connection -ErrorAction Stop }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'RotationVerificationFailed,*'
+        @(Get-ClientCredential -ClientId 'billing-api' -Connection $connection).Kid | Should -BeExactly $appKey.Kid
+    }
 }
