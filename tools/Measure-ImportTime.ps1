@@ -10,6 +10,8 @@
       - the median time of Import-Module itself, measured inside the process with a stopwatch, and
         the same for a stub module holding only an empty format file (PowerShell rebuilds its format
         tables for the first format file of a session, a cost any module with views pays);
+      - the CPU time (all threads) the process spent in Import-Module, for both: on a busy machine
+        wall times swell with the load, CPU time much less;
       - the assemblies that were first loaded during the import, and whether BouncyCastle or
         System.Net.Http are among them (they must not be: key material and HTTP load on first use).
     System.Net.Http may already be loaded by PowerShell itself before any module (pwsh 7.6 loads it
@@ -54,11 +56,15 @@ if ([string]::IsNullOrEmpty($Shell)) {
 $probe = @'
 $before = @{}
 foreach ($a in [AppDomain]::CurrentDomain.GetAssemblies()) { $before[$a.GetName().Name] = $true }
+$self = [System.Diagnostics.Process]::GetCurrentProcess()
+$cpu = $self.TotalProcessorTime
 $sw = [System.Diagnostics.Stopwatch]::StartNew()
 Import-Module -Name '@MODULE@' -ErrorAction Stop
 $sw.Stop()
+$self.Refresh()
+$cpuMs = ($self.TotalProcessorTime - $cpu).TotalMilliseconds
 $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { $_.GetName().Name } | Where-Object { -not $before.ContainsKey($_) } | Sort-Object -Unique)
-$result = @{ ImportMs = $sw.Elapsed.TotalMilliseconds; Loaded = $loaded; HttpBefore = $before.ContainsKey('System.Net.Http'); Version = $PSVersionTable.PSVersion.ToString() }
+$result = @{ ImportMs = $sw.Elapsed.TotalMilliseconds; ImportCpuMs = $cpuMs; Loaded = $loaded; HttpBefore = $before.ContainsKey('System.Net.Http'); Version = $PSVersionTable.PSVersion.ToString() }
 [Console]::Out.WriteLine(($result | ConvertTo-Json -Compress))
 '@.Replace('@MODULE@', $manifest.Replace("'", "''"))
 
@@ -103,6 +109,8 @@ $baseline = New-Object System.Collections.Generic.List[double]
 $withImport = New-Object System.Collections.Generic.List[double]
 $importOnly = New-Object System.Collections.Generic.List[double]
 $stubImport = New-Object System.Collections.Generic.List[double]
+$importCpu = New-Object System.Collections.Generic.List[double]
+$stubCpu = New-Object System.Collections.Generic.List[double]
 $loadedSets = New-Object System.Collections.Generic.List[string[]]
 $httpBefore = $false
 $version = ''
@@ -113,11 +121,14 @@ for ($i = 0; $i -lt $Count; $i++) {
     $json = @($run.Output) | Where-Object { $_ -like '{*' } | Select-Object -Last 1
     $data = $json | ConvertFrom-Json
     $importOnly.Add([double]$data.ImportMs)
+    $importCpu.Add([double]$data.ImportCpuMs)
     $loadedSets.Add([string[]]@($data.Loaded))
     $httpBefore = $httpBefore -or [bool]$data.HttpBefore
     $version = $data.Version
     $stub = Invoke-Fresh -Command $stubProbe
-    $stubImport.Add([double](@($stub.Output) | Where-Object { $_ -like '{*' } | Select-Object -Last 1 | ConvertFrom-Json).ImportMs)
+    $stubData = @($stub.Output) | Where-Object { $_ -like '{*' } | Select-Object -Last 1 | ConvertFrom-Json
+    $stubImport.Add([double]$stubData.ImportMs)
+    $stubCpu.Add([double]$stubData.ImportCpuMs)
 }
 Remove-Item -LiteralPath $stubDir -Recurse -Force
 
@@ -134,6 +145,9 @@ $report = [pscustomobject]@{
     ImportCostMedianMs          = [Math]::Round((Get-Median $withImport.ToArray()) - (Get-Median $baseline.ToArray()), 1)
     ImportModuleMedianMs        = [Math]::Round((Get-Median $importOnly.ToArray()), 1)
     FormatOnlyStubImportMedianMs = [Math]::Round((Get-Median $stubImport.ToArray()), 1)
+    ImportModuleCpuMedianMs     = [Math]::Round((Get-Median $importCpu.ToArray()), 1)
+    FormatOnlyStubCpuMedianMs   = [Math]::Round((Get-Median $stubCpu.ToArray()), 1)
+    LoadAverage                 = $(if (Test-Path -LiteralPath '/proc/loadavg') { (Get-Content -LiteralPath '/proc/loadavg' -Raw).Trim() } else { '' })
     LoadedByImport              = $loadedAlways
     LoadedByImportSometimes     = @($loadedEver | Where-Object { $loadedAlways -notcontains $_ })
     SystemNetHttpLoadedBefore   = $httpBefore
