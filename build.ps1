@@ -15,6 +15,11 @@
              run the main job (docs/examples/Rotate-ClientCredential.ps1, driven by
              docs/examples/Invoke-RotationDemo.ps1) against it in a child PowerShell process; the
              emulator is always stopped afterwards.
+      Package Build, then Publish-PSResource of out/PsCredRotate/ to a throwaway local folder repository
+             in out/packages/ (registered for the publish and unregistered afterwards), leaving
+             out/packages/PsCredRotate.<version>.nupkg, which Install-PSResource accepts. Needs
+             Microsoft.PowerShell.PSResourceGet (in-box in PowerShell 7.4+; on Windows PowerShell
+             Install-Module Microsoft.PowerShell.PSResourceGet).
     Runs on PowerShell 7 and Windows PowerShell 5.1. Exits with 0 on success, 1 on any failure.
 
 .EXAMPLE
@@ -25,11 +30,14 @@
 
 .EXAMPLE
     pwsh ./build.ps1 Demo
+
+.EXAMPLE
+    pwsh ./build.ps1 Package
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Clean', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo', 'Package')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -45,6 +53,7 @@ $OutDir = Join-Path $RepoRoot 'out'
 $StagedModule = Join-Path $OutDir 'PsCredRotate'
 $PesterTests = Join-Path (Join-Path $RepoRoot 'tests') 'Pester'
 $Examples = Join-Path (Join-Path $RepoRoot 'docs') 'examples'
+$PackageDir = Join-Path $OutDir 'packages'
 
 function Invoke-Native {
     param(
@@ -187,6 +196,44 @@ function Invoke-DemoTask {
     }
 }
 
+# The staged module as a .nupkg, made by PSResourceGet itself (Publish-PSResource to a local folder
+# repository), so the gallery client's own validation and packing apply.
+function Invoke-PackageTask {
+    Invoke-BuildTask
+
+    $psResourceGet = Get-Module -ListAvailable -Name Microsoft.PowerShell.PSResourceGet | Sort-Object -Property Version -Descending | Select-Object -First 1
+    if ($null -eq $psResourceGet) {
+        throw 'Package needs Microsoft.PowerShell.PSResourceGet (in-box in PowerShell 7.4+; Install-Module Microsoft.PowerShell.PSResourceGet).'
+    }
+    Import-Module -Name $psResourceGet.Path -ErrorAction Stop
+
+    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $StagedModule 'PsCredRotate.psd1')
+    $version = [string]$manifest.ModuleVersion
+    $prerelease = $manifest.PrivateData.PSData['Prerelease']
+    if (-not [string]::IsNullOrEmpty($prerelease)) {
+        $version = $version + '-' + $prerelease
+    }
+
+    New-Item -ItemType Directory -Path $PackageDir -Force | Out-Null
+    Get-ChildItem -LiteralPath $PackageDir -Filter 'PsCredRotate.*.nupkg' | Remove-Item -Force
+
+    $repository = 'PsCredRotateBuild-' + [guid]::NewGuid().ToString('n')
+    Register-PSResourceRepository -Name $repository -Uri $PackageDir -Trusted
+    try {
+        Publish-PSResource -Path $StagedModule -Repository $repository -ErrorAction Stop
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+
+    $package = Join-Path $PackageDir ('PsCredRotate.' + $version + '.nupkg')
+    if (-not (Test-Path -LiteralPath $package)) {
+        throw "Publish-PSResource did not produce $package."
+    }
+
+    Write-Host "Package: $package" -ForegroundColor Green
+}
+
 function Invoke-CleanTask {
     Invoke-Native -FilePath 'dotnet' -ArgumentList @('clean', $Solution, '-c', $Configuration, '--nologo', '-v', 'quiet')
     if (Test-Path -LiteralPath $OutDir) {
@@ -203,6 +250,7 @@ try {
             'Test' { Invoke-TestTask }
             'Clean' { Invoke-CleanTask }
             'Demo' { Invoke-DemoTask }
+            'Package' { Invoke-PackageTask }
         }
     }
 }

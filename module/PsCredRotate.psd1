@@ -87,10 +87,11 @@
                 'Linux'
                 'MacOS'
             )
-            # Placeholder until the repository is published.
+            # Placeholders until the repository is published; LICENSE is at the repository root.
             ProjectUri   = 'https://github.com/PsCredRotate/PsCredRotate'
+            LicenseUri   = 'https://github.com/PsCredRotate/PsCredRotate/blob/main/LICENSE'
             # Prerelease = ''
-            ReleaseNotes = 'Auth0 client credential rotation: Connect-Auth0Tenant, Get-Auth0Client, Get/Add/Enable/Disable/Set/Remove/Test-ClientCredential, and Start/Complete/Undo/Invoke-ClientCredentialRotation (proves the new key with a real token before the old one is retired; slot- and pool-aware; resumable; bulk with -ThrottleLimit). Key material: New-RotationKey (RSA, RSA-PSS, ECDSA, Ed25519, optional self-signed certificate), Import-RotationKey (PEM, encrypted PKCS#8, certificates, JWK), Export-RotationKey (PEM, JWK, JWKS; owner-only files), New-ClientAssertion (RFC 7523 private_key_jwt).'
+            ReleaseNotes = '0.1.0: the first release. Key material: New-RotationKey (RSA, RSA-PSS, ECDSA, Ed25519, optional self-signed certificate), Import-RotationKey (PEM, encrypted PKCS#8, certificates, JWK), Export-RotationKey (PEM, JWK, JWKS; owner-only files), New-ClientAssertion (RFC 7523 private_key_jwt). Auth0: Connect/Disconnect-Auth0Tenant, Get-Auth0Client, Get/Add/Enable/Disable/Set/Remove/Test-ClientCredential and Start/Complete/Undo/Invoke-ClientCredentialRotation (the new key proven with a real token before the old one is retired; slot- and pool-aware; resumable; bulk with -ThrottleLimit); tenant signing keys on a schedule (Get-SigningKey, Invoke-SigningKeyRotation, Revoke-SigningKey); connection keys (Get/New-ConnectionKey, Invoke-ConnectionKeyRotation); Invoke-ClientSecretRotation; Get-ExpiringCredential. Dfns: Connect-DfnsOrganization, Get/Add/Test/Disable/Enable-DfnsCredential, Invoke-DfnsKeyRotation, Get/New/Remove-DfnsWebhook, Test-WebhookSignature. Any OpenID provider with RFC 7592 client management: Connect/Disconnect-OidcClientRegistration with the same *-ClientCredential cmdlets. Loads in Windows PowerShell 5.1 and PowerShell 7.4+ (see docs/compatibility.md).'
         }
     }
 }

@@ -81,8 +81,74 @@ public sealed class ManifestContractTests
     }
 
     [Fact]
+    public void The_gallery_metadata_is_complete_for_Publish_PSResource()
+    {
+        Dictionary<string, object?> psData = PsData(Source.Value);
+
+        Assert.All(new[] { "Tags", "ProjectUri", "LicenseUri", "ReleaseNotes" }, k => Assert.True(psData.ContainsKey(k), $"PSData.{k} is missing."));
+        Assert.All(new[] { "ProjectUri", "LicenseUri" }, k =>
+        {
+            Assert.True(Uri.TryCreate((string?)psData[k], UriKind.Absolute, out Uri? uri), $"PSData.{k} is not an absolute URI.");
+            Assert.Equal(Uri.UriSchemeHttps, uri!.Scheme);
+        });
+        Assert.StartsWith((string)psData["ProjectUri"]! + "/", (string)psData["LicenseUri"]!, StringComparison.Ordinal);
+        Assert.EndsWith("/LICENSE", (string)psData["LicenseUri"]!, StringComparison.Ordinal);
+
+        // A nuspec description holds at most 4000 characters.
+        var description = (string)Source.Value["Description"]!;
+        Assert.InRange(description.Length, 40, 4000);
+    }
+
+    [Fact]
+    public void The_license_the_manifest_points_to_is_the_MIT_license_of_the_contributors()
+    {
+        string license = File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "LICENSE"));
+
+        Assert.StartsWith("MIT License", license, StringComparison.Ordinal);
+        Assert.Contains("Copyright (c) PsCredRotate contributors", license, StringComparison.Ordinal);
+        Assert.Contains("THE SOFTWARE IS PROVIDED \"AS IS\"", license, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_release_notes_are_for_the_version_being_built_and_name_every_exported_cmdlet_or_its_family()
+    {
+        var notes = (string)PsData(Source.Value)["ReleaseNotes"]!;
+
+        Assert.StartsWith(RepoPaths.Version + ":", notes, StringComparison.Ordinal);
+
+        // "Get/Add/Remove-ClientCredential" names three cmdlets: expand the slashes before the dash.
+        var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(notes, @"((?:[A-Z][a-z]+/)*[A-Z][a-z]+)-(\*?[A-Za-z0-9]+)"))
+        {
+            foreach (string verb in m.Groups[1].Value.Split('/'))
+            {
+                named.Add(verb + "-" + m.Groups[2].Value);
+            }
+        }
+
+        string[] unnamed = Strings(Source.Value, "CmdletsToExport")
+            .Where(c => !named.Contains(c) && !named.Contains("*-" + c.Split('-')[1]))
+            .ToArray();
+        Assert.Empty(unnamed);
+    }
+
+    [Fact]
+    public void Author_company_and_copyright_are_the_ones_of_Directory_Build_props()
+    {
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.RepoRoot, "Directory.Build.props"));
+        string Prop(string name) => props.Descendants(name).Single().Value.Trim();
+
+        Assert.Equal(Prop("Authors"), Source.Value["Author"]);
+        Assert.Equal(Prop("Authors"), Source.Value["CompanyName"]);
+        Assert.Equal(Prop("Copyright"), Source.Value["Copyright"]);
+    }
+
+    [Fact]
     public void The_manifest_is_ascii_so_Windows_PowerShell_reads_it_without_a_byte_order_mark() =>
         Assert.All(File.ReadAllBytes(RepoPaths.SourceManifest), b => Assert.True(b < 0x80));
+
+    private static Dictionary<string, object?> PsData(Dictionary<string, object?> manifest) =>
+        (Dictionary<string, object?>)((Dictionary<string, object?>)manifest["PrivateData"]!)["PSData"]!;
 
     private static string[] Strings(Dictionary<string, object?> table, string key) =>
         table[key] switch
