@@ -72,7 +72,7 @@ Describe 'The PsCredRotate module' {
             'ConvertTo-TerraformClientCredential'
         )
 
-        $names.Count | Should -Be 40
+        $names.Count | Should -Be 41
         ($names -join ',') | Should -BeExactly (($expected | Sort-Object) -join ',')
     }
 
