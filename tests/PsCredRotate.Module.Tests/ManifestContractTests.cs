@@ -116,9 +116,10 @@ public sealed class ManifestContractTests
 
         Assert.StartsWith(RepoPaths.Version + ":", notes, StringComparison.Ordinal);
 
-        // "Get/Add/Remove-ClientCredential" names three cmdlets: expand the slashes before the dash.
+        // "Get/Add/Remove-ClientCredential" names three cmdlets: expand the slashes before the dash
+        // (verbs may have inner capitals: ConvertTo).
         var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(notes, @"((?:[A-Z][a-z]+/)*[A-Z][a-z]+)-(\*?[A-Za-z0-9]+)"))
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(notes, @"((?:[A-Z][A-Za-z]+/)*[A-Z][A-Za-z]+)-(\*?[A-Za-z0-9]+)"))
         {
             foreach (string verb in m.Groups[1].Value.Split('/'))
             {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Security;
 using System.Text;
+using PsCredRotate.Completion;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Auth0;
 using PsCredRotate.Core.Keys;
@@ -31,6 +32,7 @@ public sealed class ConvertToTerraformClientCredentialCommand : Auth0ConnectedCm
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The client (application) id.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ClientIdCompleter))]
     public string[] ClientId { get; set; } = null!;
 
     /// <summary>Keys whose public PEM goes inline for the attached credential with the same kid.</summary>
