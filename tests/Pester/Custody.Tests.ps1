@@ -89,6 +89,10 @@ BeforeAll {
         if ($value -is [string] -and -not $AsPlainText) {
             return (ConvertTo-SecureString -String $value -AsPlainText -Force)
         }
+        if ($value -is [securestring]) {
+            # A vault hands out a new SecureString on every read (the caller may dispose of it).
+            return $value.Copy()
+        }
         return $value
     }
 
