@@ -53,7 +53,15 @@ internal sealed class ParameterHelp
 
     public List<string> Aliases { get; } = new();
 
+    /// <summary>Required in any set (the parameters section shows this).</summary>
     public bool Required { get; set; }
+
+    /// <summary>Per set, when the page says "True (SetA, SetB), False (SetC)"; empty when one value holds for all sets.</summary>
+    public Dictionary<string, bool> RequiredBySet { get; } = new(System.StringComparer.Ordinal);
+
+    /// <summary>Whether the parameter is mandatory in <paramref name="set"/> ("(All)": in any set).</summary>
+    public bool IsRequiredIn(string set) =>
+        set != "(All)" && RequiredBySet.TryGetValue(set, out bool required) ? required : Required;
 
     public string Position { get; set; } = "Named";
 

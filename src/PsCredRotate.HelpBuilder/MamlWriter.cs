@@ -34,7 +34,7 @@ internal static class MamlWriter
                 Description(help.Synopsis)),
             Description(help.Description),
             new XElement(Command + "syntax", Sets(help).Select(set => SyntaxItem(help, set))),
-            new XElement(Command + "parameters", help.Parameters.Select(p => Parameter(p, includePosition: true))),
+            new XElement(Command + "parameters", help.Parameters.Select(p => Parameter(p, p.Required))),
             new XElement(Command + "inputTypes", help.Inputs.Select(t => TypeItem(Command + "inputType", t))),
             new XElement(Command + "returnValues", help.Outputs.Select(t => TypeItem(Command + "returnValue", t))),
             new XElement(Maml + "alertSet", new XElement(Maml + "alert", Paragraphs(help.Notes))),
@@ -50,16 +50,17 @@ internal static class MamlWriter
         new(
             Command + "syntaxItem",
             new XElement(Maml + "name", help.Name),
-            help.Parameters.Where(p => set == "(All)" || p.InSet(set)).Select(p => Parameter(p, includePosition: true)));
+            help.Parameters.Where(p => set == "(All)" || p.InSet(set)).Select(p => Parameter(p, p.IsRequiredIn(set))));
 
-    private static XElement Parameter(ParameterHelp p, bool includePosition) =>
+    /// <summary>One parameter; <paramref name="required"/> is per set in a syntax item, "in any set" in the parameters section.</summary>
+    private static XElement Parameter(ParameterHelp p, bool required) =>
         new(
             Command + "parameter",
-            new XAttribute("required", p.Required ? "true" : "false"),
+            new XAttribute("required", required ? "true" : "false"),
             new XAttribute("variableLength", p.Type.EndsWith("[]", System.StringComparison.Ordinal) ? "true" : "false"),
             new XAttribute("globbing", p.Globbing ? "true" : "false"),
             new XAttribute("pipelineInput", p.PipelineInput),
-            new XAttribute("position", includePosition && p.Position != "Named" ? p.Position : "named"),
+            new XAttribute("position", p.Position != "Named" ? p.Position : "named"),
             new XAttribute("aliases", p.Aliases.Count == 0 ? "none" : string.Join(", ", p.Aliases)),
             new XElement(Maml + "name", p.Name),
             Description(p.Description),

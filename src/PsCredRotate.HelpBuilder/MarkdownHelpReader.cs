@@ -250,6 +250,7 @@ internal static class MarkdownHelpReader
                     break;
                 case "Required":
                     parameter.Required = Bool(value, key, parameter, file);
+                    ReadPerSet(parameter.RequiredBySet, value, key, parameter, file);
                     break;
                 case "Position":
                     parameter.Position = value;
@@ -264,6 +265,32 @@ internal static class MarkdownHelpReader
                     parameter.Globbing = Bool(value, key, parameter, file);
                     break;
             }
+        }
+    }
+
+    private static readonly Regex PerSet = new(@"(?<value>True|False)\s*\((?<sets>[^)]*)\)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    /// <summary>platyPS writes "True (SetA, SetB), False (SetC)" when a value differs by set.</summary>
+    private static void ReadPerSet(Dictionary<string, bool> bySet, string value, string key, ParameterHelp parameter, string file)
+    {
+        foreach (Match m in PerSet.Matches(value))
+        {
+            bool flag = string.Equals(m.Groups["value"].Value, "True", StringComparison.OrdinalIgnoreCase);
+            foreach (string set in Split(m.Groups["sets"].Value))
+            {
+                if (bySet.TryGetValue(set, out bool other) && other != flag)
+                {
+                    throw new FormatException($"{file}: -{parameter.Name}: '{key}: {value}' names the set {set} twice.");
+                }
+
+                bySet[set] = flag;
+            }
+        }
+
+        // Required in some set counts as required (the parameters section shows one value).
+        if (bySet.ContainsValue(true))
+        {
+            parameter.Required = true;
         }
     }
 

@@ -136,6 +136,32 @@ public sealed class HelpContractTests
         Assert.Equal(compiled, documented);
     }
 
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Each_documented_syntax_marks_mandatory_exactly_the_parameters_mandatory_in_its_set(string name)
+    {
+        CmdletFacts cmdlet = ModuleAssembly.AllCmdlets.Single(c => c.CommandName == name);
+        var sets = new HashSet<string>(cmdlet.ParameterSetNames, StringComparer.Ordinal);
+        if (sets.Count > 0 && cmdlet.DefaultParameterSetName is not null)
+        {
+            sets.Add(cmdlet.DefaultParameterSetName);
+        }
+
+        // Per set: "Name" for an optional parameter, "Name!" for a mandatory one.
+        string Shape(string? set) => Signature(cmdlet.ParameterDetails
+            .Select(p => (p.Name, Usage: p.Usages.FirstOrDefault(u => u.SetName == set && set is not null) ?? p.Usages.FirstOrDefault(u => u.SetName is null)))
+            .Where(x => set is null ? true : x.Usage is not null)
+            .Select(x => x.Name + ((set is null ? x.Usage?.Mandatory ?? false : x.Usage!.Mandatory) ? "!" : string.Empty)));
+        string[] compiled = (sets.Count == 0 ? new[] { Shape(null) } : sets.Select(s => Shape(s))).OrderBy(s => s, StringComparer.Ordinal).ToArray();
+        string[] documented = Find(name).Element(Command + "syntax")!.Elements(Command + "syntaxItem")
+            .Select(item => Signature(item.Elements(Command + "parameter")
+                .Where(p => (string)p.Element(Maml + "name")! is not ("WhatIf" or "Confirm"))
+                .Select(p => (string)p.Element(Maml + "name")! + ((string?)p.Attribute("required") == "true" ? "!" : string.Empty))))
+            .OrderBy(s => s, StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(compiled, documented);
+    }
+
     [Fact]
     public void The_generated_help_file_has_the_structure_PowerShell_reads()
     {
