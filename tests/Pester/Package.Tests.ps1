@@ -241,3 +241,48 @@ $afterFirstUse = @([AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object {
         $loading.AfterFirstUse | Should -Contain 'BouncyCastle.Crypto'
     }
 }
+
+Describe 'The assembly resolve handler' {
+    BeforeAll {
+        # The handler is hooked on Windows PowerShell only; here it is invoked directly, through
+        # reflection, with the module's real files, as the runtime would invoke it.
+        $probe = @'
+param($ModulePath)
+$ErrorActionPreference = 'Stop'
+$module = Import-Module -Name $ModulePath -PassThru
+$type = [PsCredRotate.Loading.ModuleAssemblyInitializer]
+$flags = [System.Reflection.BindingFlags]'NonPublic, Static'
+$registration = $type.GetField('Registration', $flags).GetValue($null)
+$handler = $type.GetMethod('OnAssemblyResolve', $flags)
+function Resolve([string] $name) {
+    $resolveArgs = [System.ResolveEventArgs]::new($name)
+    $result = $handler.Invoke($null, [object[]]@($null, $resolveArgs))
+    if ($null -eq $result) { return '' }
+    return $result.Location
+}
+[Console]::Out.WriteLine((@{
+    IsNetFramework = [bool]$type.GetProperty('IsNetFramework', $flags).GetValue($null)
+    ImportsCounted = $registration.Imports
+    ModuleBase = $module.ModuleBase
+    LowerBouncyCastle = Resolve 'BouncyCastle.Crypto, Version=1.8.9.0, Culture=neutral, PublicKeyToken=0e99375e54769942'
+    NewerBouncyCastle = Resolve 'BouncyCastle.Crypto, Version=2.0.0.0, Culture=neutral, PublicKeyToken=0e99375e54769942'
+    NotShipped = Resolve 'Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed'
+} | ConvertTo-Json -Compress))
+'@
+        $handler = Invoke-ChildScript -Script $probe -Arguments @($modulePath)
+    }
+
+    It 'hooks nothing on PowerShell 7, where the runtime serves the dependencies' -Skip:($PSVersionTable.PSEdition -eq 'Desktop') {
+        $handler.IsNetFramework | Should -BeFalse
+        $handler.ImportsCounted | Should -Be 0
+    }
+
+    It 'answers a request for a lower version of a shipped dependency with the module''s own file' {
+        $handler.LowerBouncyCastle | Should -BeExactly (Join-Path $handler.ModuleBase 'BouncyCastle.Crypto.dll')
+    }
+
+    It 'leaves a newer version and assemblies the module does not ship to others' {
+        $handler.NewerBouncyCastle | Should -BeNullOrEmpty
+        $handler.NotShipped | Should -BeNullOrEmpty
+    }
+}

@@ -19,7 +19,7 @@ public sealed class DependencyVersionContractTests
     /// <summary>
     /// What PowerShell 7.4 serves in-box for the names the module ships. The .NET 8 shared framework
     /// for all but Microsoft.Bcl.AsyncInterfaces, which is not part of .NET but of $PSHOME:
-    /// PowerShell 7.4.0 and 7.4.1 ship 5.0.0.0 there (PowerShell/PowerShell issue #21324).
+    /// PowerShell 7.4 was reported to ship 5.0.0.0 there (PowerShell/PowerShell issue #21324), the floor to plan for.
     /// </summary>
     internal static readonly IReadOnlyDictionary<string, Version> PowerShell74InBox = new Dictionary<string, Version>(StringComparer.OrdinalIgnoreCase)
     {
