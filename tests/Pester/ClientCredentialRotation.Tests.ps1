@@ -208,6 +208,19 @@ Describe 'Start-ClientCredentialRotation' {
         Get-EmulatorSnapshot -Emulator $emulator | Should -BeExactly $before
     }
 
+    It 'refuses -Algorithm <Algorithm> (accepted by other providers) for an Auth0 client before any call with CredentialAlgorithmUnsupported' -ForEach @(
+        @{ Algorithm = 'ES256' }
+        @{ Algorithm = 'EdDSA' }
+    ) {
+        $before = Get-EmulatorSnapshot -Emulator $emulator
+        $keyPath = Join-Path $TestDrive ('generated-' + $Algorithm + '.pem')
+
+        $err = Get-FirstError { Start-ClientCredentialRotation -ClientId 'rot-one' -Algorithm $Algorithm -KeyPath $keyPath -Audience $TestApi }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'CredentialAlgorithmUnsupported,*'
+        Get-EmulatorSnapshot -Emulator $emulator | Should -BeExactly $before
+    }
+
     It 'undoes its changes and reports RotationVerificationFailed when the new key is refused' {
         $key = New-RotationKey
         $attachedBefore = (Get-AttachedKid -Emulator $emulator -ClientId 'rot-one') -join ','

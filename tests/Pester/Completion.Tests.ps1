@@ -151,8 +151,8 @@ Describe '-Algorithm completion' {
     It 'offers <Expected> on <Line>' -ForEach @(
         @{ Line = 'New-RotationKey -Algorithm '; Expected = @('EdDSA', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512') }
         @{ Line = 'Import-RotationKey -Algorithm ES'; Expected = @('ES256', 'ES384', 'ES512') }
-        @{ Line = 'Start-ClientCredentialRotation -Algorithm '; Expected = @('PS256', 'RS256', 'RS384') }
-        @{ Line = 'Invoke-ClientCredentialRotation -Algorithm '; Expected = @('PS256', 'RS256', 'RS384') }
+        @{ Line = 'Start-ClientCredentialRotation -Algorithm '; Expected = @('EdDSA', 'ES256', 'PS256', 'RS256', 'RS384') }
+        @{ Line = 'Invoke-ClientCredentialRotation -Algorithm '; Expected = @('EdDSA', 'ES256', 'PS256', 'RS256', 'RS384') }
         @{ Line = 'Invoke-DfnsKeyRotation -Algorithm '; Expected = @('EdDSA', 'ES256', 'RS256') }
         @{ Line = 'New-ConnectionKey -SigningAlgorithm '; Expected = @('ES256', 'ES384', 'PS256', 'PS384', 'RS256', 'RS384', 'RS512') }
         @{ Line = 'Invoke-ConnectionKeyRotation -SigningAlgorithm P'; Expected = @('PS256', 'PS384') }

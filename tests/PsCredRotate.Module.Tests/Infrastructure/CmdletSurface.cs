@@ -83,7 +83,7 @@ internal static class CmdletSurface
         new("Connection", AnyConnection),
         ClientIdByName(Strings),
         new("Key", Key, ["Key"], ["Key"]),
-        new("Algorithm", Algorithm, ["Generate"], ValidateSet: ["RS256", "RS384", "PS256"]),
+        new("Algorithm", Algorithm, ["Generate"], ValidateSet: ["RS256", "RS384", "PS256", "ES256", "EdDSA"]),
         new("KeySize", Int, ["Generate"]),
         new("ExpiresAt", Date),
         new("ExpiresIn", Span),

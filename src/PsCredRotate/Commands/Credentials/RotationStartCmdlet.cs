@@ -36,9 +36,13 @@ public abstract class RotationStartCmdlet : BulkRotationCmdlet
     [ValidateNotNull]
     public RotationKey Key { get; set; } = null!;
 
-    /// <summary>Algorithm of the generated key (Auth0 accepts RS256, RS384, PS256).</summary>
+    /// <summary>
+    /// Algorithm of the generated key: the union of what the providers accept (Auth0: RS256, RS384,
+    /// PS256; an RFC 7592 registration: RS256, PS256, ES256, EdDSA). The connection's provider
+    /// policy refuses the others with CredentialAlgorithmUnsupported before any call.
+    /// </summary>
     [Parameter(ParameterSetName = GenerateParameterSet)]
-    [ValidateSet("RS256", "RS384", "PS256")]
+    [ValidateSet("RS256", "RS384", "PS256", "ES256", "EdDSA")]
     public KeyAlgorithm Algorithm { get; set; } = KeyAlgorithm.RS256;
 
     /// <summary>RSA modulus size of the generated key (default 2048).</summary>
