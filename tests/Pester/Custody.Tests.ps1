@@ -89,6 +89,10 @@ BeforeAll {
         if ($value -is [string] -and -not $AsPlainText) {
             return (ConvertTo-SecureString -String $value -AsPlainText -Force)
         }
+        # Like a real vault, every read returns a new object (callers may dispose it).
+        if ($value -is [securestring]) {
+            return $value.Copy()
+        }
         return $value
     }
 
