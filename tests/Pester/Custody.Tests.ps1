@@ -89,8 +89,8 @@ BeforeAll {
         if ($value -is [string] -and -not $AsPlainText) {
             return (ConvertTo-SecureString -String $value -AsPlainText -Force)
         }
+        # Like a real vault, every read returns a new object (callers may dispose it).
         if ($value -is [securestring]) {
-            # A vault hands out a new SecureString on every read (the caller may dispose of it).
             return $value.Copy()
         }
         return $value
