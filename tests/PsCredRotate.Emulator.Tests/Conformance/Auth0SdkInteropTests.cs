@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PsCredRotate.Emulator;
 using PsCredRotate.Emulator.Tests.Infrastructure;
 
@@ -14,56 +13,17 @@ public sealed class Auth0SdkInteropTests
     [Fact]
     public async Task TheOfficialAuth0NodeSdkDrivesTheEmulatorThroughEveryRotationOperation()
     {
-        string interop = Path.Combine(RepositoryRoot(), "tests", "interop");
-        Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "auth0")), "run `npm ci` in tests/interop");
+        NodeTestSuite.RequirePackage("auth0");
 
         await using RunningEmulator emulator = await RunningEmulator.StartAsync();
-        var info = new ProcessStartInfo("node")
+        await NodeTestSuite.RunAsync("auth0-sdk.test.mjs", new Dictionary<string, string>
         {
-            WorkingDirectory = interop,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("--test");
-        info.ArgumentList.Add("auth0-sdk.test.mjs");
-        info.Environment["EMULATOR_URL"] = emulator.BaseAddress.ToString().TrimEnd('/');
-        info.Environment["EMULATOR_MANAGEMENT_CLIENT_ID"] = EmulatorOptions.DefaultManagementClientId;
-        info.Environment["EMULATOR_MANAGEMENT_CLIENT_SECRET"] = EmulatorOptions.DefaultManagementClientSecret;
-        info.Environment["INTEROP_CLIENT_ID"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleClientId;
-        info.Environment["INTEROP_CLIENT_SECRET"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleClientSecret;
-        info.Environment["INTEROP_AUDIENCE"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleApi;
-
-        using Process node = Process.Start(info) ?? throw new InvalidOperationException("node did not start.");
-        Task<string> stdout = node.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await node.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        string output = await stdout + await stderr;
-        Assert.True(node.ExitCode == 0, $"node --test exited {node.ExitCode}:\n{output}");
-        Assert.Contains("# fail 0", output, StringComparison.Ordinal);
-    }
-
-    /// <summary>The directory holding PsCredRotate.sln, found upwards from the test assembly.</summary>
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "PsCredRotate.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("PsCredRotate.sln not found above " + AppContext.BaseDirectory);
+            ["EMULATOR_URL"] = emulator.BaseAddress.ToString().TrimEnd('/'),
+            ["EMULATOR_MANAGEMENT_CLIENT_ID"] = EmulatorOptions.DefaultManagementClientId,
+            ["EMULATOR_MANAGEMENT_CLIENT_SECRET"] = EmulatorOptions.DefaultManagementClientSecret,
+            ["INTEROP_CLIENT_ID"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleClientId,
+            ["INTEROP_CLIENT_SECRET"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleClientSecret,
+            ["INTEROP_AUDIENCE"] = PsCredRotate.Emulator.Auth0.TenantSeed.SampleApi,
+        });
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PsCredRotate.Emulator.Tests.Infrastructure;
 
 namespace PsCredRotate.Emulator.Tests.Conformance;
@@ -15,56 +14,18 @@ public sealed class DfnsSdkInteropTests
     [Fact]
     public async Task TheOfficialDfnsNodeSdkDrivesTheEmulatorThroughKeyRotationAndWebhooks()
     {
-        string interop = Path.Combine(RepositoryRoot(), "tests", "interop");
-        Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "@dfns", "sdk")), "run `npm ci` in tests/interop");
+        NodeTestSuite.RequirePackage(Path.Combine("@dfns", "sdk"));
 
         await using RunningEmulator emulator = await RunningEmulator.StartAsync(o =>
         {
             o.Dfns = true;
             o.Admin = true;
         });
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = interop,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("--test");
-        info.ArgumentList.Add("dfns-sdk.test.mjs");
-        info.Environment["EMULATOR_URL"] = emulator.BaseAddress.ToString().TrimEnd('/');
 
-        using Process node = Process.Start(info) ?? throw new InvalidOperationException("node did not start.");
-        Task<string> stdout = node.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
+        string output = await NodeTestSuite.RunAsync("dfns-sdk.test.mjs", new Dictionary<string, string>
         {
-            await node.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            node.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        string output = await stdout + await stderr;
-        Assert.True(node.ExitCode == 0, $"node --test exited {node.ExitCode}:\n{output}");
-        Assert.Contains("# fail 0", output, StringComparison.Ordinal);
+            ["EMULATOR_URL"] = emulator.BaseAddress.ToString().TrimEnd('/'),
+        });
         Assert.Contains("# pass 8", output, StringComparison.Ordinal);
-    }
-
-    /// <summary>The directory holding PsCredRotate.sln, found upwards from the test assembly.</summary>
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "PsCredRotate.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("PsCredRotate.sln not found above " + AppContext.BaseDirectory);
     }
 }
