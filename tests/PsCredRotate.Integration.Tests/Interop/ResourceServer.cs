@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PsCredRotate.Emulator.Auth0;
@@ -20,10 +19,10 @@ internal sealed class ResourceServer : IAsyncDisposable
     /// <summary>How long the middleware caches the JWKS.</summary>
     public static readonly TimeSpan JwksCache = TimeSpan.FromMilliseconds(300);
 
-    private readonly Process _node;
+    private readonly NodeServer _node;
     private readonly HttpClient _http;
 
-    private ResourceServer(Process node, Uri stats)
+    private ResourceServer(NodeServer node, Uri stats)
     {
         _node = node;
         _http = new HttpClient { BaseAddress = stats, Timeout = TimeSpan.FromSeconds(10) };
@@ -31,37 +30,19 @@ internal sealed class ResourceServer : IAsyncDisposable
 
     public static async Task<ResourceServer> StartAsync(EmulatorServer emulator)
     {
-        string interop = Path.Combine(RepositoryRoot(), "tests", "interop");
-        Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "express-oauth2-jwt-bearer")), "run `npm ci` in tests/interop");
-        var info = new ProcessStartInfo("node")
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = interop,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["EMULATOR_URL"] = emulator.BaseAddress.ToString().TrimEnd('/'),
+            ["TENANT_ISSUER"] = "https://" + emulator.Domain + "/",
+            ["AUDIENCE"] = TenantSeed.SampleApi,
+            ["CLIENT_ID"] = TenantSeed.SampleClientId,
+            ["CLIENT_SECRET"] = TenantSeed.SampleClientSecret,
+            ["CALL_INTERVAL_MS"] = "50",
+            ["TOKEN_REUSE_MS"] = ((int)TokenReuse.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["JWKS_CACHE_MS"] = ((int)JwksCache.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        info.ArgumentList.Add("resource-server.mjs");
-        info.Environment["EMULATOR_URL"] = emulator.BaseAddress.ToString().TrimEnd('/');
-        info.Environment["TENANT_ISSUER"] = "https://" + emulator.Domain + "/";
-        info.Environment["AUDIENCE"] = TenantSeed.SampleApi;
-        info.Environment["CLIENT_ID"] = TenantSeed.SampleClientId;
-        info.Environment["CLIENT_SECRET"] = TenantSeed.SampleClientSecret;
-        info.Environment["CALL_INTERVAL_MS"] = "50";
-        info.Environment["TOKEN_REUSE_MS"] = ((int)TokenReuse.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["JWKS_CACHE_MS"] = ((int)JwksCache.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Process node = Process.Start(info) ?? throw new InvalidOperationException("node did not start.");
-        _ = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        string? line = await node.StandardOutput.ReadLineAsync(timeout.Token);
-        if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
-        {
-            node.Kill(entireProcessTree: true);
-            node.Dispose();
-            throw new InvalidOperationException($"resource-server.mjs did not start: '{line}'.");
-        }
-
-        _ = node.StandardOutput.ReadToEndAsync();
-        return new ResourceServer(node, new Uri("http://127.0.0.1:" + line["listening ".Length..].Trim() + "/"));
+        NodeServer node = await NodeServer.StartAsync("resource-server.mjs", "express-oauth2-jwt-bearer", "listening ", environment);
+        return new ResourceServer(node, new Uri("http://127.0.0.1:" + node.ReadyValue + "/"));
     }
 
     public async Task<ResourceServerStats> StatsAsync()
@@ -100,26 +81,7 @@ internal sealed class ResourceServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        if (!_node.HasExited)
-        {
-            _node.Kill(entireProcessTree: true);
-            await _node.WaitForExitAsync();
-        }
-
-        _node.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "PsCredRotate.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("PsCredRotate.sln not found above the test assembly.");
+        await _node.DisposeAsync();
     }
 }
 

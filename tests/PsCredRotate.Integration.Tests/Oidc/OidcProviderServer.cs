@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -9,6 +8,7 @@ using PsCredRotate.Core;
 using PsCredRotate.Core.Jose;
 using PsCredRotate.Core.Keys;
 using PsCredRotate.Core.Oidc;
+using PsCredRotate.Integration.Tests.Infrastructure;
 
 namespace PsCredRotate.Integration.Tests.Oidc;
 
@@ -20,9 +20,9 @@ namespace PsCredRotate.Integration.Tests.Oidc;
 /// </summary>
 internal sealed class OidcProviderServer : IAsyncDisposable
 {
-    private readonly Process _node;
+    private readonly NodeServer _node;
 
-    private OidcProviderServer(Process node, Uri issuer)
+    private OidcProviderServer(NodeServer node, Uri issuer)
     {
         _node = node;
         Issuer = issuer;
@@ -40,29 +40,8 @@ internal sealed class OidcProviderServer : IAsyncDisposable
 
     public static async Task<OidcProviderServer> StartAsync()
     {
-        string interop = Path.Combine(RepositoryRoot(), "tests", "interop");
-        Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "oidc-provider")), "run `npm ci` in tests/interop");
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = interop,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("oidc-provider-server.mjs");
-        Process node = Process.Start(info) ?? throw new InvalidOperationException("node did not start.");
-        _ = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        string? line = await node.StandardOutput.ReadLineAsync(timeout.Token);
-        if (line is null || !line.StartsWith("ready ", StringComparison.Ordinal))
-        {
-            node.Kill(entireProcessTree: true);
-            node.Dispose();
-            throw new InvalidOperationException($"oidc-provider-server.mjs did not start: '{line}'.");
-        }
-
-        _ = node.StandardOutput.ReadToEndAsync();
-        return new OidcProviderServer(node, new Uri(line["ready ".Length..].Trim()));
+        NodeServer node = await NodeServer.StartAsync("oidc-provider-server.mjs", "oidc-provider", "ready ");
+        return new OidcProviderServer(node, new Uri(node.ReadyValue));
     }
 
     /// <summary>Registers a client_credentials client authenticating with private_key_jwt and <paramref name="keys"/> in jwks (RFC 7591).</summary>
@@ -191,26 +170,7 @@ internal sealed class OidcProviderServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (!_node.HasExited)
-        {
-            _node.Kill(entireProcessTree: true);
-            await _node.WaitForExitAsync();
-        }
-
-        _node.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "PsCredRotate.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("PsCredRotate.sln not found above the test assembly.");
+        await _node.DisposeAsync();
     }
 }
 

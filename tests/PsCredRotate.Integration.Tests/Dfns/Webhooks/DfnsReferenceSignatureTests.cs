@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PsCredRotate.Core;
 using PsCredRotate.Core.Dfns.Webhooks;
+using PsCredRotate.Integration.Tests.Infrastructure;
 
 namespace PsCredRotate.Integration.Tests.Dfns.Webhooks;
 
@@ -27,7 +28,7 @@ public sealed class DfnsReferenceSignatureTests
     {
         var info = new ProcessStartInfo("node")
         {
-            WorkingDirectory = Path.Combine(RepositoryRoot(), "tests", "interop"),
+            WorkingDirectory = NodeServer.InteropDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -100,19 +101,5 @@ public sealed class DfnsReferenceSignatureTests
 
         Assert.Contains("1.5}", reference.Stringified, StringComparison.Ordinal);
         Assert.Equal(WebhookSignatureReason.SignatureMismatch, Verify(body, reference.Signature, reserialized: true).Reason);
-    }
-
-    /// <summary>The directory holding PsCredRotate.sln, found upwards from the test assembly.</summary>
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "PsCredRotate.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PsCredRotate.sln not found above " + AppContext.BaseDirectory);
     }
 }
