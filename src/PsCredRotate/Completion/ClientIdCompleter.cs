@@ -1,9 +1,6 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 using PsCredRotate.Core.Completion;
+using PsCredRotate.Core.Rotation;
 
 namespace PsCredRotate.Completion;
 
@@ -13,19 +10,8 @@ namespace PsCredRotate.Completion;
 /// OpenID client registration's one client id. Read at most once a minute per connection; a failed
 /// read (no connection, no read:clients scope, a tenant that does not answer) completes nothing.
 /// </summary>
-public sealed class ClientIdCompleter : IArgumentCompleter
+public sealed class ClientIdCompleter : ConnectionCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        try
-        {
-            return CandidateCompletions.For(CompletionSources.ClientIds(CompletionConnection.Resolve(fakeBoundParameters), CompletionCache.Shared), wordToComplete);
-        }
-#pragma warning disable CA1031 // A completer must never throw: any failure completes nothing.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return Array.Empty<CompletionResult>();
-        }
-    }
+    protected override IReadOnlyList<CompletionCandidate> Candidates(IClientCredentialConnection? connection, CompletionCache cache) =>
+        CompletionSources.ClientIds(connection, cache);
 }

@@ -1,9 +1,6 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 using PsCredRotate.Core.Completion;
+using PsCredRotate.Core.Rotation;
 
 namespace PsCredRotate.Completion;
 
@@ -12,19 +9,8 @@ namespace PsCredRotate.Completion;
 /// that have connection keys), with the connection's name and strategy as tooltip. Read at most
 /// once a minute per tenant; a failed read completes nothing.
 /// </summary>
-public sealed class ConnectionIdCompleter : IArgumentCompleter
+public sealed class ConnectionIdCompleter : ConnectionCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        try
-        {
-            return CandidateCompletions.For(CompletionSources.ConnectionIds(CompletionConnection.Resolve(fakeBoundParameters), CompletionCache.Shared), wordToComplete);
-        }
-#pragma warning disable CA1031 // A completer must never throw: any failure completes nothing.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return Array.Empty<CompletionResult>();
-        }
-    }
+    protected override IReadOnlyList<CompletionCandidate> Candidates(IClientCredentialConnection? connection, CompletionCache cache) =>
+        CompletionSources.ConnectionIds(connection, cache);
 }
