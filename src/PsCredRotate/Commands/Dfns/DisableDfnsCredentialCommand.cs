@@ -13,42 +13,23 @@ namespace PsCredRotate.Commands.Dfns;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Disable, "DfnsCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DfnsCredential))]
-public sealed class DisableDfnsCredentialCommand : DfnsConnectedCmdlet
+public sealed class DisableDfnsCredentialCommand : DfnsCredentialTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The credential's uuid (cr-…).")]
-    [ValidateNotNullOrEmpty]
-    public string CredentialUuid { get; set; } = null!;
-
     /// <summary>Allow deactivating the connection's own or the last active Key credential (still asks).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Write the credential as it is afterwards.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void ProcessRecord()
     {
-        if (!TryAwait(ct => Dfns.Credentials.ListAsync(ct), CredentialUuid, out IReadOnlyList<DfnsCredential> all))
+        if (!TryReadTarget(out IReadOnlyList<DfnsCredential> all, out DfnsCredential target))
         {
-            return;
-        }
-
-        DfnsCredential target;
-        try
-        {
-            target = DfnsCredentialManager.Find(all, CredentialUuid);
-        }
-        catch (PsCredRotateException ex)
-        {
-            WriteError(ex);
             return;
         }
 
         if (!target.IsActive)
         {
             WriteVerbose($"Credential {target.CredentialUuid} is already inactive.");
-            WriteResult(target);
+            WritePassThru(target);
             return;
         }
 
@@ -71,15 +52,7 @@ public sealed class DisableDfnsCredentialCommand : DfnsConnectedCmdlet
 
         if (TryAwait(async ct => { await Dfns.Credentials.DeactivateAsync(target.CredentialUuid, ct).ConfigureAwait(false); return true; }, target.CredentialUuid, out _))
         {
-            WriteResult(target);
-        }
-    }
-
-    private void WriteResult(DfnsCredential target)
-    {
-        if (PassThru.IsPresent && TryAwait(ct => Dfns.Credentials.ListAsync(ct), target.CredentialUuid, out IReadOnlyList<DfnsCredential> after))
-        {
-            WriteObject(DfnsCredentialManager.Find(after, target.CredentialUuid));
+            WritePassThru(target);
         }
     }
 }

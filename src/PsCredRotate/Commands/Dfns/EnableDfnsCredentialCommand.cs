@@ -1,6 +1,4 @@
-using System.Collections.Generic;
 using System.Management.Automation;
-using PsCredRotate.Core;
 using PsCredRotate.Core.Dfns;
 
 namespace PsCredRotate.Commands.Dfns;
@@ -11,31 +9,12 @@ namespace PsCredRotate.Commands.Dfns;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Enable, "DfnsCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DfnsCredential))]
-public sealed class EnableDfnsCredentialCommand : DfnsConnectedCmdlet
+public sealed class EnableDfnsCredentialCommand : DfnsCredentialTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The credential's uuid (cr-…).")]
-    [ValidateNotNullOrEmpty]
-    public string CredentialUuid { get; set; } = null!;
-
-    /// <summary>Write the credential as it is afterwards.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
     protected override void ProcessRecord()
     {
-        if (!TryAwait(ct => Dfns.Credentials.ListAsync(ct), CredentialUuid, out IReadOnlyList<DfnsCredential> all))
+        if (!TryReadTarget(out _, out DfnsCredential target))
         {
-            return;
-        }
-
-        DfnsCredential target;
-        try
-        {
-            target = DfnsCredentialManager.Find(all, CredentialUuid);
-        }
-        catch (PsCredRotateException ex)
-        {
-            WriteError(ex);
             return;
         }
 
@@ -49,9 +28,6 @@ public sealed class EnableDfnsCredentialCommand : DfnsConnectedCmdlet
             return;
         }
 
-        if (PassThru.IsPresent && TryAwait(ct => Dfns.Credentials.ListAsync(ct), target.CredentialUuid, out IReadOnlyList<DfnsCredential> after))
-        {
-            WriteObject(DfnsCredentialManager.Find(after, target.CredentialUuid));
-        }
+        WritePassThru(target);
     }
 }
