@@ -77,6 +77,39 @@ public abstract class PsCredRotateCmdlet : PSCmdlet, IDisposable
         return ShouldContinue(query, caption);
     }
 
+    /// <summary>
+    /// The Connect-* cmdlets' common step: builds a connection, proves it with
+    /// <paramref name="connect"/> (a call to the provider), and disposes of it when either fails; a
+    /// Core failure ends the cmdlet with its ErrorRecord (<paramref name="target"/> as TargetObject).
+    /// </summary>
+    protected TConnection OpenConnection<TConnection>(Func<TConnection> create, Func<TConnection, CancellationToken, Task> connect, object? target)
+        where TConnection : class, IDisposable
+    {
+        TConnection? connection = null;
+        try
+        {
+            connection = create();
+            TConnection created = connection;
+            Await(async ct =>
+            {
+                await connect(created, ct).ConfigureAwait(false);
+                return true;
+            });
+            return connection;
+        }
+        catch (PsCredRotateException ex)
+        {
+            connection?.Dispose();
+            ThrowTerminatingError(ErrorRecords.From(ex, target));
+            throw; // not reached: ThrowTerminatingError throws
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>True when the named parameter was given on the command line or from the pipeline.</summary>
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 

@@ -64,28 +64,10 @@ public sealed class ConnectAuth0TenantCommand : PsCredRotateCmdlet
 
     protected override void EndProcessing()
     {
-        Auth0Connection? connection = null;
-        try
-        {
-            connection = Auth0Connection.Create(BuildOptions());
-            Auth0Connection created = connection;
-            Await(async ct =>
-            {
-                await created.ConnectAsync(ct).ConfigureAwait(false);
-                return true;
-            });
-        }
-        catch (PsCredRotateException ex)
-        {
-            connection?.Dispose();
-            ThrowTerminatingError(ErrorRecords.From(ex, IsBound(nameof(Domain)) ? Domain : null));
-            return;
-        }
-        catch
-        {
-            connection?.Dispose();
-            throw;
-        }
+        Auth0Connection connection = OpenConnection(
+            () => Auth0Connection.Create(BuildOptions()),
+            (c, ct) => c.ConnectAsync(ct),
+            IsBound(nameof(Domain)) ? Domain : null);
 
         if (!NoDefault.IsPresent)
         {

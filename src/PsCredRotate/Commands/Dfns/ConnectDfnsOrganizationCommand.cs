@@ -59,34 +59,19 @@ public sealed class ConnectDfnsOrganizationCommand : PsCredRotateCmdlet
 
     protected override void EndProcessing()
     {
-        DfnsConnection? connection = null;
-        try
-        {
-            RotationKey key = ParameterSetName == KeyPathParameterSet
-                ? KeyImporter.FromFile(ResolveFileSystemPath(KeyPath, ErrorIds.KeyFileNotFound), new KeyImportOptions { Password = Password })
-                : Key;
-            connection = DfnsConnection.Create(new DfnsConnectionOptions
+        DfnsConnection connection = OpenConnection(
+            () => DfnsConnection.Create(new DfnsConnectionOptions
             {
                 BaseUri = BaseUri,
                 Token = Token,
                 CredentialId = CredentialId,
-                Key = key,
+                Key = ParameterSetName == KeyPathParameterSet
+                    ? KeyImporter.FromFile(ResolveFileSystemPath(KeyPath, ErrorIds.KeyFileNotFound), new KeyImportOptions { Password = Password })
+                    : Key,
                 AppId = AppId,
-            });
-            DfnsConnection created = connection;
-            Await(ct => created.ConnectAsync(ct));
-        }
-        catch (PsCredRotateException ex)
-        {
-            connection?.Dispose();
-            ThrowTerminatingError(ErrorRecords.From(ex, CredentialId));
-            return;
-        }
-        catch
-        {
-            connection?.Dispose();
-            throw;
-        }
+            }),
+            (c, ct) => c.ConnectAsync(ct),
+            CredentialId);
 
         if (!NoDefault.IsPresent)
         {

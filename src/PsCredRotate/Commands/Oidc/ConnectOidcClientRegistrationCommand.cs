@@ -37,33 +37,15 @@ public sealed class ConnectOidcClientRegistrationCommand : PsCredRotateCmdlet
 
     protected override void EndProcessing()
     {
-        OidcConnection? connection = null;
-        try
-        {
-            connection = OidcConnection.Create(new OidcConnectionOptions
+        OidcConnection connection = OpenConnection(
+            () => OidcConnection.Create(new OidcConnectionOptions
             {
                 RegistrationClientUri = RegistrationClientUri,
                 RegistrationAccessToken = RegistrationAccessToken,
                 Issuer = Issuer,
-            });
-            OidcConnection created = connection;
-            Await(async ct =>
-            {
-                await created.ConnectAsync(ct).ConfigureAwait(false);
-                return true;
-            });
-        }
-        catch (PsCredRotateException ex)
-        {
-            connection?.Dispose();
-            ThrowTerminatingError(ErrorRecords.From(ex, RegistrationClientUri));
-            return;
-        }
-        catch
-        {
-            connection?.Dispose();
-            throw;
-        }
+            }),
+            (c, ct) => c.ConnectAsync(ct),
+            RegistrationClientUri);
 
         if (!NoDefault.IsPresent)
         {
